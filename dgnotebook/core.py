@@ -75,6 +75,7 @@ class HParam:
     log: bool = False          # sample / slide on a log scale
     doc: str = ''              # one-line meaning
     choices: tuple = ()        # allowed values, for categorical parameters
+    search: tuple | None = None  # sweep distribution: ('loguniform'|'uniform'|'int', low, high) or ('choice', values)
 
     @property
     def kind(self) -> type: return type(self.default)
