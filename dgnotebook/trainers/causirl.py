@@ -53,7 +53,7 @@ class CausIRL(Link):
     "Causal IRL: distance between two random mixtures of the training domains' features (Chevalley et al. 2022)."
     name = 'causirl'
     hparams = (
-        HParam('lambda', 1.0, low=0.0, high=1e4, log=True,
+        HParam('lambda', 1.0, low=0.0, high=1e4, log=True, search=('loguniform', 1e-1, 1e1),
                doc='weight of the distance between the two random mixtures (DomainBed default 1, searched over 10^U(-1,1))'),
         HParam('kernel', 'mmd', choices=tuple(CAUSIRL_DISTANCES),
                doc="distance between the mixtures: 'mmd' (Gaussian-kernel MMD²) or 'coral' (mean + covariance)"))

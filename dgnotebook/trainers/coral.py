@@ -60,7 +60,7 @@ class CORAL(Link):
     name = 'coral'
     min_domains = 2
     hparams = (
-        HParam('lambda', 1.0, low=0.0, high=1e4, log=True,
+        HParam('lambda', 1.0, low=0.0, high=1e4, log=True, search=('loguniform', 1e-1, 1e1),
                doc='weight of the CORAL penalty (DomainBed default 1, searched over 10^U(-1,1))'),
         HParam('form', 'domainbed', choices=CORAL_FORMS,
                doc="'domainbed': (1/d)‖Δμ‖² + (1/d²)‖ΔC‖²_F; 'deep': (1/(4d²))‖ΔC‖²_F (Sun & Saenko 2016)"))

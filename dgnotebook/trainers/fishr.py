@@ -98,10 +98,10 @@ class Fishr(Link):
     name = 'fishr'
     min_domains = 2
     hparams = (
-        HParam('lambda', 1000.0, low=0.0, high=1e8, log=True,
+        HParam('lambda', 1000.0, low=0.0, high=1e8, log=True, search=('loguniform', 1e1, 1e4),
                doc='weight λ of the penalty (DomainBed: default 1000, searched over 10^U(1,4), with reduction=mean)'),
-        HParam('ema', 0.95, low=0.0, high=0.999, doc='γ of the moving average u_t = v_t + γ·u_{t−1} (DomainBed 0.95; 0 = none)'),
-        HParam('anneal_steps', 0, low=0, high=1_000_000, doc='steps with weight 0 before the penalty switches on (DomainBed 1500)'),
+        HParam('ema', 0.95, low=0.0, high=0.999, search=('uniform', 0.9, 0.99), doc='γ of the moving average u_t = v_t + γ·u_{t−1} (DomainBed 0.95; 0 = none)'),
+        HParam('anneal_steps', 0, low=0, high=1_000_000, search=('int', 0, 5000), doc='steps with weight 0 before the penalty switches on (DomainBed 1500)'),
         HParam('reset_optimizer', True, doc='reset the optimiser when the penalty switches on (DomainBed)'),
         HParam('layers', 'head', choices=('head', 'all'), doc="parameters whose gradient variances are matched: the classifier head or all"),
         HParam('reduction', 'mean', choices=FISHR_REDUCTIONS, doc="squared distance summed or averaged over coordinates (DomainBed: mean)"),

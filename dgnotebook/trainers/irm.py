@@ -50,8 +50,8 @@ class IRM(Link):
     "IRMv1 (Arjovsky et al., 2019): λ_t times the mean over domains of the squared dummy-scale gradient."
     name = 'irm'
     hparams = (
-        HParam('lambda', 1.0, low=0.0, high=1e6, log=True, doc='penalty weight after the warm-up'),
-        HParam('anneal_steps', 0, low=0, high=1_000_000, doc='steps with weight 1 before switching to lambda'),
+        HParam('lambda', 1.0, low=0.0, high=1e6, log=True, search=('loguniform', 1e-1, 1e5), doc='penalty weight after the warm-up'),
+        HParam('anneal_steps', 0, low=0, high=1_000_000, search=('logint', 1, 10_000), doc='steps with weight 1 before switching to lambda'),
         HParam('estimator', 'split', choices=IRM_ESTIMATORS, doc="'split' (unbiased, two halves) or 'full' (batch square)"),
         HParam('reset_optimizer', True, doc='fresh optimizer when the weight switches to lambda'),
         HParam('rescale', False, doc='divide every loss term by the weight when it exceeds 1 (IRM paper code)'),

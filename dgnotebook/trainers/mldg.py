@@ -71,10 +71,10 @@ class MLDG(Link):
     "MLDG (Li et al. 2018): F(θ) + β·G(θ − α∇F(θ)) over a random meta-train / meta-test split of the training domains."
     name, wraps_objective = 'mldg', True
     hparams = (
-        HParam('beta', 1.0, low=0.0, high=1e3, doc='weight β of the meta-test loss G at the look-ahead weights (official code, DomainBed: 1)'),
+        HParam('beta', 1.0, low=0.0, high=1e3, search=('loguniform', 1e-1, 1e1), doc='weight β of the meta-test loss G at the look-ahead weights (official code, DomainBed: 1)'),
         HParam('alpha', 0.1, low=0.0, high=10.0, doc='inner step size α of the look-ahead θ − α∇F(θ) (official code: 0.5 on a summed F)'),
         HParam('order', 1, choices=(1, 2), doc='1: first-order gradient ∇F + β∇G(θ′) (DomainBed); 2: exact, through ∇²F (official code)'),
-        HParam('n_meta_test', 1, low=1, high=1000, doc='number of training domains held out as meta-test at each step'))
+        HParam('n_meta_test', 1, low=1, high=1000, search=('choice', (1, 2)), doc='number of training domains held out as meta-test at each step'))
 
     def setup(self, learner):
         super().setup(learner)

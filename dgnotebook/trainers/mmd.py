@@ -59,7 +59,7 @@ class MMD(Link):
     "MMD: match feature distributions of every pair of training domains with a multi-bandwidth Gaussian kernel (DomainBed)."
     name = 'mmd'
     min_domains = 2
-    hparams = (HParam('lambda', 1.0, low=0.0, high=1e4, log=True,
+    hparams = (HParam('lambda', 1.0, low=0.0, high=1e4, log=True, search=('loguniform', 1e-1, 1e1),
                       doc='weight of the mean pairwise MMD² penalty (DomainBed default 1, searched over 10^U(-1,1))'),)
 
     def penalties(self, batch, out):
