@@ -66,7 +66,7 @@ def results_table(res: dict) -> str:
     lines = ['  '.join(c.ljust(w[i]) for i, c in enumerate(r)) for r in rows]
     lines.insert(1, '  '.join('-' * x for x in w))
     lines.append(f"chain {res['chain']}  seed {res['seed']}  selected epoch {res['selected_epoch']} "
-                 f"(of {res['epochs_run']})  test acc {sel['test_acc']:.3f}  oracle {res['oracle']['test_acc']:.3f}")
+                 f"(of {res['epochs_run']})  test acc {sel['test_acc']:.3f}  early-stopping oracle {res['oracle_early_stop']['test_acc']:.3f}")
     return '\n'.join(lines)
 
 # %% ../nbs/50_experiments.ipynb #a6d7a510

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_learner.ipynb #c4112350
 from __future__ import annotations
-import copy, json, math, os, random, tempfile, time, warnings
+import copy, hashlib, itertools, json, math, os, pickle, random, tempfile, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -12,16 +12,17 @@ from typing import Callable
 import numpy as np
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 from torch import nn
 
+from . import __version__
 from .core import Batch, HParam, HParams, seed_everything, get_device
 from .tasks import TaskSplit, train_loader, eval_batches
 
 # %% auto #0
-__all__ = ['Output', 'Link', 'forward_output', 'base_objective', 'build_objective', 'confusion_matrix', 'macro_f1',
-           'evaluate_domain', 'Learner', 'get_hparam', 'set_hparam', 'total_loss', 'train_step', 'eval_model',
-           'evaluate', 'train_epoch', 'atomic_write', 'save_json', 'checkpoint_state', 'save_checkpoint',
-           'load_checkpoint', 'fit', 'results', 'save_results']
+__all__ = ['CHECKPOINT_FORMAT', 'Output', 'Link', 'forward_output', 'base_objective', 'build_objective', 'confusion_matrix',
+           'macro_f1', 'evaluate_domain', 'Learner', 'weights_hash', 'NonFiniteError', 'total_loss', 'atomic_write',
+           'save_json', 'clean_stale_tmp', 'CheckpointError', 'read_checkpoint']
 
 # %% ../nbs/03_learner.ipynb #03401df2
 @dataclass
@@ -117,10 +118,15 @@ class Learner:
     def __init__(self, model: nn.Module, split: TaskSplit, links=(), lr: float = 1e-3, weight_decay: float = 0.,
                  optimizer: str = 'adam', per_domain: int = 32, steps_per_epoch: int | None = None, seed: int = 0,
                  device=None, out_dir=None, patience: int | None = None, progress: bool = False,
-                 check_finite: bool = True, eval_batch_size: int = 512, callbacks=()):
+                 check_finite: bool = True, eval_batch_size: int = 512, callbacks=(),
+                 eval_every: int | None = None,  # evaluate every this many steps; None: at the end of every epoch
+                 meta: dict | None = None):      # written into the results (task, model name, spec hash, ...)
         self.model, self.split, self.links = model, split, list(getattr(links, 'links', links))
         self.lr, self.weight_decay, self.optimizer_name = lr, weight_decay, optimizer
         self.per_domain, self.steps_per_epoch, self.seed = per_domain, steps_per_epoch, seed
+        if eval_every is not None and (isinstance(eval_every, bool) or not isinstance(eval_every, int) or eval_every < 1):
+            raise ValueError(f"eval_every={eval_every!r} must be a whole number of steps >= 1 (or None: once per epoch)")
+        self.eval_every, self.meta, self.epochs = eval_every, dict(meta or {}), None
         self.device = get_device(device)
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.patience, self.progress, self.check_finite = patience, progress, check_finite
@@ -130,8 +136,9 @@ class Learner:
             if self.n_domains < link.min_domains:
                 raise ValueError(f"{link.name} compares training domains and needs at least {link.min_domains}; "
                                  f"this split has {self.n_domains} ({split.train_domains})")
-        self.epoch, self.step, self.history, self.best = 0, 0, [], None
-        self.stop_requested = False
+        self.epoch, self.step, self.epoch_step, self.history, self.best, self.changes = 0, 0, 0, [], None, []
+        self.stop_requested, self._sums, self._n, self._t0 = False, {}, 0, time.perf_counter()
+        self.init_hash = weights_hash(getattr(model, 'featurizer', model))
         self.model.to(self.device)
         self.initial_hparams = {f'{l.name}.{k}': v for l in self.links for k, v in l.hp.as_dict().items()}
         for link in self.links: link.setup(self)
@@ -149,7 +156,17 @@ class Learner:
         "A fresh optimiser (used by warm-ups that reset Adam's moments when a penalty switches on)."
         self.opt = self.make_optimizer()
 
+# %% ../nbs/03_learner.ipynb #6c1d2e3f
+def weights_hash(module: nn.Module) -> str:
+    "A short SHA-256 of `module`'s state (names, dtypes, shapes and bytes of every tensor)."
+    h = hashlib.sha256()
+    for k, t in sorted(module.state_dict().items()):
+        t = t.detach().cpu().contiguous().reshape(-1)
+        h.update(f'{k}|{t.dtype}|{tuple(t.shape)}|'.encode()); h.update(t.view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()[:16]
+
 # %% ../nbs/03_learner.ipynb #e5eb3a8c
+@patch
 def _find_link(self: Learner, qualname: str):
     name, _, local = qualname.partition('.')
     for link in self.links:
@@ -157,17 +174,20 @@ def _find_link(self: Learner, qualname: str):
     valid = [f'{l.name}.{k}' for l in self.links for k in l.hp]
     raise KeyError(f"unknown hyper-parameter {qualname!r}; the chain has: {', '.join(valid) or '(none)'}")
 
+@patch
 def get_hparam(self: Learner, qualname: str):
     "Current value of the chain hyper-parameter `qualname` (e.g. 'irm.lambda')."
-    link, local = _find_link(self, qualname); return link.hp[local]
+    link, local = self._find_link(qualname); return link.hp[local]
 
+@patch
 def set_hparam(self: Learner, qualname: str, value) -> None:
     "Set the chain hyper-parameter `qualname` (validated against its declaration)."
-    link, local = _find_link(self, qualname); link.hp[local] = value
-
-Learner._find_link, Learner.get_hparam, Learner.set_hparam = _find_link, get_hparam, set_hparam
+    link, local = self._find_link(qualname); link.hp[local] = value
 
 # %% ../nbs/03_learner.ipynb #a32f40e9
+class NonFiniteError(FloatingPointError):
+    "Training produced a non-finite loss or non-finite weights; nothing of that step was evaluated or saved."
+
 def total_loss(terms: dict) -> torch.Tensor:
     "Sum of the terms (starting from the first term, so ERM's loss is its task term itself)."
     vals = iter(terms.values())
@@ -178,9 +198,20 @@ def total_loss(terms: dict) -> torch.Tensor:
 def _nonfinite_error(learner, terms):
     bad = {k: float(v.detach()) for k, v in terms.items() if not torch.isfinite(v.detach()).all()}
     names = ', '.join(f'{k}={v}' for k, v in bad.items()) or 'sum of terms'
-    return FloatingPointError(f"non-finite loss at epoch {learner.epoch}, step {learner.step}: "
-                              f"loss term(s) {names}; lower the learning rate or the weights of these terms")
+    return NonFiniteError(f"non-finite loss at epoch {learner.epoch}, step {learner.step}: "
+                          f"loss term(s) {names}; lower the learning rate or the weights of these terms")
 
+@patch
+def check_weights(self: Learner) -> None:
+    "Raise `NonFiniteError` when a weight the optimiser trains is not finite."
+    ps = [p for g in self.opt.param_groups for p in g['params']]
+    if not ps or bool(torch.stack([p.detach().isfinite().all() for p in ps]).all()): return
+    names = {id(p): n for n, p in self.model.named_parameters()}
+    bad = next(names.get(id(p), 'a parameter of a link') for p in ps if not p.detach().isfinite().all())
+    raise NonFiniteError(f"non-finite weights after the optimiser step at epoch {self.epoch}, step {self.step} "
+                         f"(first: {bad}); lower the learning rate (lr={self.lr:g})")
+
+@patch
 def train_step(self: Learner, batch: Batch) -> dict:
     "One optimisation step of the chain on `batch`; returns the detached terms."
     batch = batch.to(self.device)
@@ -192,6 +223,7 @@ def train_step(self: Learner, batch: Batch) -> dict:
     if self.check_finite and not torch.isfinite(loss): raise _nonfinite_error(self, terms)
     loss.backward()
     self.opt.step()
+    if self.check_finite: self.check_weights()
     terms = {k: v.detach() for k, v in terms.items()}
     for link in self.links: link.after_batch(batch, terms)
     self.step += 1
@@ -199,43 +231,83 @@ def train_step(self: Learner, batch: Batch) -> dict:
         if hasattr(cb, 'after_step'): cb.after_step(self, terms)
     return terms
 
-Learner.train_step = train_step
-
 # %% ../nbs/03_learner.ipynb #ce17c75c
+@patch
 def eval_model(self: Learner) -> nn.Module:
     "The model that evaluation and selection see (links may substitute e.g. an averaged copy)."
     m = self.model
     for link in self.links: m = link.eval_model(m)
     return m
 
+@patch
 def evaluate(self: Learner, model: nn.Module | None = None) -> dict:
-    "Per-domain metrics on the validation parts of training domains and on test domains."
+    "Per-domain metrics: `val` parts of training domains, `in` (`test`) and `out` (`test_out`) parts of held-out domains."
     m = model or self.eval_model()
-    ev = lambda data: evaluate_domain(m, data, self.n_classes, self.device, self.eval_batch_size)
-    return {'val': {d: ev(v) for d, v in self.split.val.items()}, 'test': {d: ev(v) for d, v in self.split.test.items()}}
+    ev = lambda part: {d: evaluate_domain(m, v, self.n_classes, self.device, self.eval_batch_size) for d, v in part.items()}
+    return {'val': ev(self.split.val), 'test': ev(self.split.test), 'test_out': ev(self.split.test_out)}
 
 def _mean_acc(metrics: dict) -> float:
     return float(np.mean([m['acc'] for m in metrics.values()])) if metrics else float('nan')
 
-def train_epoch(self: Learner) -> dict:
-    "Train one epoch; returns the mean of every term over the epoch."
+def _progress(it, total: int, initial: int, desc: str):
+    from tqdm.auto import tqdm
+    return tqdm(it, total=total, initial=initial, desc=desc, leave=False, dynamic_ncols=True)
+
+@patch
+def train_epoch(self: Learner) -> None:
+    "Train the current epoch from step `epoch_step` to its end, evaluating whenever one is due."
     self.model.train()
     for link in self.links: link.before_epoch(self.epoch)
     dl = train_loader(self.split, self.per_domain, self.seed, self.epoch, self.steps_per_epoch)
-    sums, n = {}, 0
-    it = dl
-    if self.progress:
-        from tqdm.auto import tqdm
-        it = tqdm(dl, desc=f'epoch {self.epoch}', leave=False)
-    for batch in it:
+    n = len(dl)
+    batches = itertools.islice(iter(dl), self.epoch_step, None)   # a resumed epoch skips what was trained
+    if self.progress: batches = _progress(batches, n, self.epoch_step, f'epoch {self.epoch}')
+    for batch in batches:
         terms = self.train_step(batch)
-        for k, v in terms.items(): sums[k] = sums.get(k, 0.) + v
-        n += 1
-        if self.stop_requested: break
-    for link in self.links: link.after_epoch(self.epoch)
-    return {k: float(v) / max(n, 1) for k, v in sums.items()}
+        for k, v in terms.items(): self._sums[k] = self._sums.get(k, 0.) + v
+        self._n += 1; self.epoch_step += 1
+        epoch, end = self.epoch, self.epoch_step == n
+        if end:
+            for link in self.links: link.after_epoch(epoch)
+            self.epoch, self.epoch_step = epoch + 1, 0
+        if self.eval_due(end): self.record_evaluation(epoch, end)
+        if self.should_stop(): break
 
-Learner.eval_model, Learner.evaluate, Learner.train_epoch = eval_model, evaluate, train_epoch
+# %% ../nbs/03_learner.ipynb #ab5c6d72
+@patch
+def eval_due(self: Learner, end_of_epoch: bool) -> bool:
+    "Whether the step just taken is followed by an evaluation."
+    last = end_of_epoch and self.epochs is not None and self.epoch >= self.epochs
+    if self.eval_every is None: return end_of_epoch
+    return last or self.step % self.eval_every == 0
+
+@patch
+def should_stop(self: Learner) -> bool:
+    "A stop was requested, or `patience` evaluations passed without a better validation accuracy."
+    return self.stop_requested or (self.patience is not None and self.best is not None and self.best['since'] >= self.patience)
+
+@patch
+def record_evaluation(self: Learner, epoch: int, end_of_epoch: bool = False) -> dict:
+    "Evaluate, append the record to the history, update selection and the run folder; returns the record."
+    ev = self.evaluate()
+    rec = {'epoch': epoch, 'step': self.step, 'selectable': all(l.selectable(epoch) for l in self.links),
+           'terms': {k: float(v) / max(self._n, 1) for k, v in self._sums.items()},
+           'val_acc': _mean_acc(ev['val']), 'test_acc': _mean_acc(ev['test']), **ev,
+           'seconds': time.perf_counter() - self._t0}
+    self.history.append(rec)
+    self._sums, self._n = {}, 0
+    improved = self._update_selection(rec)
+    if self.out_dir:
+        state = lambda: self.eval_model().state_dict()
+        if improved: atomic_write(self.out_dir / 'best_model.pt', lambda t: torch.save(state(), t))
+        atomic_write(self.out_dir / 'last_model.pt', lambda t: torch.save(state(), t))
+        self.save_checkpoint()
+        self.save_results()
+    for cb in self.callbacks:
+        if hasattr(cb, 'after_evaluation'): cb.after_evaluation(self, rec)
+        if end_of_epoch and hasattr(cb, 'after_epoch'): cb.after_epoch(self, rec)
+    self._t0 = time.perf_counter()
+    return rec
 
 # %% ../nbs/03_learner.ipynb #932ddabc
 def atomic_write(path, write: Callable) -> None:
@@ -252,99 +324,170 @@ def save_json(obj, path) -> None:
         with open(tmp, 'w') as f: json.dump(obj, f, indent=1)
     atomic_write(path, w)
 
+def clean_stale_tmp(folder) -> list:
+    "Remove the temporary files `atomic_write` leaves when a process dies mid-write; returns their names."
+    folder, gone = Path(folder), []
+    if not folder.is_dir(): return gone
+    for p in folder.glob('.*.tmp'):
+        if p.is_file(): p.unlink(); gone.append(p.name)
+    return sorted(gone)
+
 # %% ../nbs/03_learner.ipynb #3bf2f2d2
-def _rng_state():
-    return {'torch': torch.get_rng_state(), 'numpy': np.random.get_state(), 'python': random.getstate()}
+CHECKPOINT_FORMAT = 'dgnotebook-checkpoint/2'
 
-def _set_rng_state(s):
-    torch.set_rng_state(s['torch']); np.random.set_state(s['numpy']); random.setstate(s['python'])
+class CheckpointError(ValueError):
+    "A checkpoint file that cannot be (safely) read."
 
+def _rng_state() -> dict:
+    "States of torch's, NumPy's and Python's global generators, as tensors and plain data."
+    _, keys, pos, has_gauss, gauss = np.random.get_state()
+    version, py_state, py_gauss = random.getstate()
+    s = {'torch': torch.get_rng_state(),
+         'numpy': {'keys': torch.from_numpy(keys.astype(np.int64)), 'pos': int(pos), 'has_gauss': int(has_gauss), 'gauss': float(gauss)},
+         'python': {'version': version, 'state': list(py_state), 'gauss': py_gauss}}
+    if torch.cuda.is_available(): s['cuda'] = torch.cuda.get_rng_state_all()
+    return s
+
+def _set_rng_state(s: dict) -> None:
+    torch.set_rng_state(s['torch'].cpu())
+    n = s['numpy']
+    np.random.set_state(('MT19937', n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['gauss']))
+    p = s['python']
+    random.setstate((p['version'], tuple(p['state']), p['gauss']))
+    if 'cuda' in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all([t.cpu() for t in s['cuda']])
+
+def _first_line(e: BaseException, n: int = 160) -> str:
+    s = (str(e).strip().splitlines() or [type(e).__name__])[0]
+    return s if len(s) <= n else s[:n - 1] + '…'
+
+def read_checkpoint(path) -> dict:
+    "The state in checkpoint file `path`, loaded without running code; anything else is a `CheckpointError`."
+    path = Path(path)
+    if path.is_dir(): raise CheckpointError(f"checkpoint {path} is a folder, not a checkpoint file")
+    if not path.exists(): raise FileNotFoundError(f"no checkpoint {path}")
+    fix = "delete it, or start the run again with overwrite (--overwrite)"
+    try: s = torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError as e:
+        if 'weights only' in str(e).lower():
+            raise CheckpointError(f"checkpoint {path} holds objects other than tensors and plain data; it was refused "
+                                  f"unread because loading it could run code: {fix}") from None
+        raise CheckpointError(f"checkpoint {path} is damaged or not a checkpoint ({_first_line(e)}): {fix}") from None
+    except Exception as e:
+        raise CheckpointError(f"checkpoint {path} is damaged or not a checkpoint ({type(e).__name__}: {_first_line(e)}): {fix}") from None
+    if not isinstance(s, dict) or s.get('format') != CHECKPOINT_FORMAT:
+        got = s.get('format') if isinstance(s, dict) else type(s).__name__
+        raise CheckpointError(f"{path} is not a {CHECKPOINT_FORMAT} checkpoint (found {str(got)[:60]!r}): {fix}")
+    return s
+
+# %% ../nbs/03_learner.ipynb #4c5d6e7f
+@patch
 def checkpoint_state(self: Learner) -> dict:
-    return {'model': self.model.state_dict(), 'opt': self.opt.state_dict(), 'epoch': self.epoch, 'step': self.step,
-            'history': self.history, 'best': self.best, 'rng': _rng_state(),
+    "Everything a resumed run needs, as tensors and plain data."
+    return {'format': CHECKPOINT_FORMAT, 'model': self.model.state_dict(), 'opt': self.opt.state_dict(),
+            'epoch': self.epoch, 'step': self.step, 'epoch_step': self.epoch_step, 'history': self.history,
+            'best': self.best, 'lr': self.lr, 'hparams': self.initial_hparams, 'changes': self.changes,
+            'init_hash': self.init_hash, 'rng': _rng_state(),
             'links': [{'name': l.name, 'hp': l.hp.as_dict(), 'state': l.state_dict()} for l in self.links]}
 
+@patch
 def save_checkpoint(self: Learner, path=None) -> Path:
     "Save the full training state (atomically) to `path` or `out_dir/checkpoint.pt`."
     path = Path(path or self.out_dir / 'checkpoint.pt')
     atomic_write(path, lambda tmp: torch.save(self.checkpoint_state(), tmp))
     return path
 
+@patch
 def load_checkpoint(self: Learner, path=None) -> None:
     "Restore the training state saved by `save_checkpoint`."
     path = Path(path or self.out_dir / 'checkpoint.pt')
-    s = torch.load(path, map_location=self.device, weights_only=False)
+    s = read_checkpoint(path)
     names = [l['name'] for l in s['links']]
     if names != [l.name for l in self.links]:
-        raise ValueError(f"checkpoint {path} was saved for chain {names}, not {[l.name for l in self.links]}")
-    self.model.load_state_dict(s['model'])
+        raise CheckpointError(f"checkpoint {path} was saved for chain {'_'.join(names) or 'erm'!r}, "
+                              f"not {'_'.join(l.name for l in self.links) or 'erm'!r}")
+    try: self.model.load_state_dict(s['model'])
+    except RuntimeError as e: raise CheckpointError(f"checkpoint {path} does not fit this model: {_first_line(e)}") from None
     for link, ls in zip(self.links, s['links']):
         for k, v in ls['hp'].items(): link.hp[k] = v
         link.load_state_dict(ls['state'])
+    self.lr, self.initial_hparams, self.changes = s['lr'], dict(s['hparams']), list(s['changes'])
     self.opt = self.make_optimizer(); self.opt.load_state_dict(s['opt'])
-    self.epoch, self.step, self.history, self.best = s['epoch'], s['step'], s['history'], s['best']
+    self.epoch, self.step, self.epoch_step = s['epoch'], s['step'], s['epoch_step']
+    self.history, self.best = s['history'], s['best']
+    self._sums, self._n, self._t0 = {}, 0, time.perf_counter()
     _set_rng_state(s['rng'])
 
-Learner.checkpoint_state, Learner.save_checkpoint, Learner.load_checkpoint = checkpoint_state, save_checkpoint, load_checkpoint
+# %% ../nbs/03_learner.ipynb #2e3f4061
+@patch
+def change(self: Learner, lr: float | None = None, hparams: dict | None = None) -> dict:
+    "Apply a new `lr` and/or chain `hparams` from the current step on; record and return what changed."
+    changed = {}
+    if lr is not None and lr != self.lr:
+        for g in self.opt.param_groups: g['lr'] = lr if g['lr'] == self.lr else g['lr'] * (lr / self.lr)
+        changed['lr'] = [self.lr, lr]; self.lr = lr
+    for qn, v in (hparams or {}).items():
+        old = self.get_hparam(qn); self.set_hparam(qn, v); new = self.get_hparam(qn)
+        if new != old: changed[qn] = [old, new]; self.initial_hparams[qn] = new
+    if changed: self.changes.append({'epoch': self.epoch, 'step': self.step, 'changed': changed})
+    return changed
 
 # %% ../nbs/03_learner.ipynb #b76c8c0a
+@patch
 def _update_selection(self: Learner, record: dict) -> bool:
-    "Record the epoch; return True when it is the new selected (best validation) epoch."
-    if not all(link.selectable(record['epoch']) for link in self.links): return False
+    "Return True when `record` is the new selected (best validation) record; count evaluations since."
+    if not record['selectable']: return False
     val = record['val_acc']
     if self.best is None or (math.isnan(self.best['val_acc']) and not math.isnan(val)) or val > self.best['val_acc']:
-        self.best = {'epoch': record['epoch'], 'val_acc': val, 'test_acc': record['test_acc'], 'since': 0}
+        self.best = {'epoch': record['epoch'], 'step': record['step'], 'val_acc': val, 'test_acc': record['test_acc'], 'since': 0}
         return True
     self.best['since'] += 1
     return False
 
+@patch
 def fit(self: Learner, epochs: int, resume: bool = False) -> Learner:
     "Train until `epochs` epochs are done (continuing from the checkpoint when `resume`)."
     if resume:
         ck = self.out_dir / 'checkpoint.pt' if self.out_dir else None
         if ck is None or not ck.exists(): raise FileNotFoundError(f"no checkpoint to resume from in {self.out_dir}")
         self.load_checkpoint(ck)
-    self.stop_requested = False
-    while self.epoch < epochs and not self.stop_requested:
-        t0 = time.perf_counter()
-        terms = self.train_epoch()
-        ev = self.evaluate()
-        rec = {'epoch': self.epoch, 'step': self.step, 'terms': terms, 'val_acc': _mean_acc(ev['val']),
-               'test_acc': _mean_acc(ev['test']), 'val': ev['val'], 'test': ev['test'],
-               'seconds': time.perf_counter() - t0}
-        self.history.append(rec)
-        improved = self._update_selection(rec)
-        if improved and self.out_dir: atomic_write(self.out_dir / 'best_model.pt', lambda t: torch.save(self.eval_model().state_dict(), t))
-        self.epoch += 1
-        if self.out_dir: self.save_checkpoint()
-        for cb in self.callbacks:
-            if hasattr(cb, 'after_epoch'): cb.after_epoch(self, rec)
-        if self.patience is not None and self.best and self.best['since'] >= self.patience: break
+    self.epochs, self.stop_requested, self._t0 = epochs, False, time.perf_counter()
+    while self.epoch < epochs and not self.should_stop(): self.train_epoch()
+    if self.stop_requested and self.step and (not self.history or self.history[-1]['step'] != self.step):
+        self.record_evaluation(self.epoch if self.epoch_step else self.epoch - 1)   # a stopped run is evaluated where it stopped
     return self
 
-Learner._update_selection, Learner.fit = _update_selection, fit
-
 # %% ../nbs/03_learner.ipynb #1456f22d
+def _oracle_early_stop(history) -> dict | None:
+    ok = [r for r in history if not math.isnan(r['test_acc'])]
+    r = max(ok, key=lambda r: r['test_acc'], default=None)     # the earliest of equal maxima
+    return {'epoch': r['epoch'], 'step': r['step'], 'test_acc': r['test_acc']} if r else None
+
+@patch
 def results(self: Learner, **meta) -> dict:
-    "Everything about the run as a JSON-able dict: chain, hyper-parameters, seed, per-epoch metrics, selection."
-    sel = next(r for r in self.history if r['epoch'] == self.best['epoch']) if self.best else None
-    oracle = max(self.history, key=lambda r: r['test_acc']) if self.history else None
+    "Everything about the run as a JSON-able dict: chain, hyper-parameters, seeds, every record, selection."
+    sel = next(r for r in self.history if r['step'] == self.best['step']) if self.best else None
+    keys = ('epoch', 'step', 'val', 'test', 'test_out', 'val_acc', 'test_acc')
+    meta = {**self.meta, **meta}
     return {**meta,
             'chain': '_'.join(l.name for l in self.links) or 'erm',
-            'hparams': self.initial_hparams,
+            'hparams': dict(self.initial_hparams),
             'hparams_final': {f'{l.name}.{k}': v for l in self.links for k, v in l.hp.as_dict().items()},
-            'seed': self.seed, 'lr': self.lr, 'weight_decay': self.weight_decay, 'per_domain': self.per_domain,
+            'lr': self.lr, 'weight_decay': self.weight_decay, 'per_domain': self.per_domain,
+            'seed': self.seed, 'trial': self.split.trial, 'val_fraction': self.split.val_fraction,
             'train_domains': self.split.train_domains, 'test_domains': self.split.test_domains,
+            'epochs': self.epochs, 'eval_every': self.eval_every, 'dgnotebook_version': __version__,
+            'backbone': {'name': meta.get('model', type(self.model).__name__), 'weights': meta.get('weights'),
+                         'init_hash': self.init_hash},
             'epochs_run': self.epoch, 'steps': self.step,
             'selected_epoch': sel['epoch'] if sel else None,
-            'selected': {'val': sel['val'], 'test': sel['test'], 'val_acc': sel['val_acc'], 'test_acc': sel['test_acc']} if sel else None,
-            'oracle': {'epoch': oracle['epoch'], 'test_acc': oracle['test_acc']} if oracle else None,
+            'selected': {k: sel[k] for k in keys} if sel else None,
+            'oracle_early_stop': _oracle_early_stop(self.history),
+            'changes': self.changes,
             'history': self.history}
 
+@patch
 def save_results(self: Learner, path=None, **meta) -> Path:
     "Write `results(**meta)` as JSON (atomically) to `path` or `out_dir/results.json`."
     path = Path(path or self.out_dir / 'results.json')
     save_json(self.results(**meta), path)
     return path
-
-Learner.results, Learner.save_results = results, save_results

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_tasks.ipynb #3a9e314e
 from __future__ import annotations
-import math, warnings
+import hashlib, math, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,10 +15,11 @@ import torch.nn.functional as F
 from .core import Batch, make_generator
 
 # %% auto #0
-__all__ = ['IMAGE_SUFFIXES', 'TASKS', 'TensorDomain', 'DomainTask', 'TaskSplit', 'split_task', 'tensor_task',
-           'BalancedDomainLoader', 'train_loader', 'eval_batches', 'ImageFolderDomain', 'image_folder_task',
-           'find_pacs_mini', 'sklearn_digits', 'mnist_digits', 'color_environment', 'colored_digits', 'colored_mnist',
-           'rotate_images', 'rotated_digits', 'rotated_mnist', 'get_task']
+__all__ = ['IMAGE_SUFFIXES', 'TASKS', 'TensorDomain', 'DomainTask', 'TaskSplit', 'domain_key', 'split_domain',
+           'check_finite_inputs', 'split_task', 'tensor_task', 'BalancedDomainLoader', 'train_loader', 'eval_batches',
+           'ImageFolderDomain', 'image_folder_task', 'find_pacs_mini', 'sklearn_digits', 'mnist_digits',
+           'color_environment', 'colored_digits', 'colored_mnist', 'rotate_images', 'rotated_digits', 'rotated_mnist',
+           'get_task']
 
 # %% ../nbs/01_tasks.ipynb #428bd82f
 class TensorDomain:
@@ -60,13 +61,16 @@ class DomainTask:
 # %% ../nbs/01_tasks.ipynb #c223e0e9
 @dataclass
 class TaskSplit:
-    "Training, validation and test domain data of one leave-domains-out split."
+    "Training, validation and held-out data of one leave-domains-out split."
     task: DomainTask
     train_domains: list
     test_domains: list
-    train: dict
-    val: dict
-    test: dict
+    train: dict                 # training domains: their `in` parts (trained on)
+    val: dict                   # training domains: their `out` parts (training-domain validation)
+    test: dict                  # held-out domains: their `in` parts (reported)
+    test_out: dict = field(default_factory=dict)   # held-out domains: their `out` parts
+    trial: int = 0              # the split's draw
+    val_fraction: float = 0.2
 
     @property
     def n_train_domains(self) -> int: return len(self.train_domains)
@@ -83,27 +87,53 @@ def _resolve_domains(task, names, what):
             n = task.domain_names[n]
         if n not in task.domains:
             raise ValueError(f"{what} domain {n!r} is not in task {task.name!r}; domains: {task.domain_names}")
+        if n in out: raise ValueError(f"{what} domain {n!r} is named twice")
         out.append(n)
     return out
 
-def split_task(task: DomainTask, test_domains, val_fraction: float = 0.2, seed: int = 0,
-               train_domains=None) -> TaskSplit:
-    "Hold out `test_domains`; split every training domain into train/validation parts."
+def domain_key(name: str) -> int:
+    "A stable integer for a domain name: the first 8 bytes of its SHA-256 (the same in every process)."
+    return int.from_bytes(hashlib.sha256(str(name).encode()).digest()[:8], 'little')
+
+def split_domain(n: int, name: str, val_fraction: float, trial: int = 0):
+    "Sample positions of the `in` and `out` parts of a domain of `n` samples (`out`: round(n·val_fraction))."
+    perm = torch.randperm(n, generator=make_generator(trial, domain_key(name), 7))
+    n_out = int(round(n * val_fraction))
+    if n - n_out < 1: raise ValueError(f"domain {name!r} has too few samples ({n}) for val_fraction={val_fraction}")
+    return perm[n_out:], perm[:n_out]
+
+def check_finite_inputs(task: DomainTask, names, role: str = '') -> None:
+    "Refuse domains (held in memory) whose inputs hold NaN or ±inf, naming the domain and the first sample."
+    for dn in names:
+        x = getattr(task.domains[dn], 'x', None)
+        if not (torch.is_tensor(x) and x.is_floating_point()): continue
+        bad = (~torch.isfinite(x.reshape(len(x), -1))).any(1).nonzero().flatten()
+        if len(bad):
+            more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ''
+            raise ValueError(f"{role}domain {dn!r} of task {task.name!r} has non-finite input values (NaN or inf) "
+                             f"at sample {int(bad[0])}{more}; clean or drop these samples")
+
+def split_task(task: DomainTask, test_domains, val_fraction: float = 0.2, trial: int = 0,
+               train_domains=None, seed: int | None = None) -> TaskSplit:
+    "Hold out `test_domains`; split every domain into `in`/`out` parts drawn by `(trial, domain name)`."
+    if seed is not None: trial = seed          # `seed` is this argument's former name
+    if isinstance(trial, bool) or not isinstance(trial, int) or trial < 0:
+        raise ValueError(f"trial={trial!r} must be a whole number >= 0")
     test = _resolve_domains(task, test_domains, 'test')
     train = (_resolve_domains(task, train_domains, 'training') if train_domains is not None
              else [d for d in task.domain_names if d not in test])
     if set(train) & set(test): raise ValueError(f"domains {sorted(set(train) & set(test))} are both training and test domains")
     if not train: raise ValueError(f"no training domains left in task {task.name!r} after holding out {test}")
-    if not 0 <= val_fraction < 1: raise ValueError(f"val_fraction={val_fraction} must be in [0, 1)")
-    tr, va = {}, {}
-    for i, dn in enumerate(train):
-        data = task.domains[dn]
-        perm = torch.randperm(len(data), generator=make_generator(seed, i, 7))
-        n_val = int(round(len(data) * val_fraction))
-        if len(data) - n_val < 1: raise ValueError(f"domain {dn!r} has too few samples ({len(data)}) for val_fraction={val_fraction}")
-        tr[dn], va[dn] = data.subset(perm[n_val:]), (data.subset(perm[:n_val]) if n_val else None)
-    va = {k: v for k, v in va.items() if v is not None}
-    return TaskSplit(task, train, test, tr, va, {dn: task.domains[dn] for dn in test})
+    if isinstance(val_fraction, bool) or not isinstance(val_fraction, (int, float)) or not 0 <= val_fraction < 1:
+        raise ValueError(f"val_fraction={val_fraction!r} must be a number in [0, 1)")
+    check_finite_inputs(task, train, 'training '); check_finite_inputs(task, test, 'held-out ')
+    parts = {dn: split_domain(len(task.domains[dn]), dn, val_fraction, trial) for dn in train + test}
+    sub = lambda dn, i: task.domains[dn].subset(parts[dn][i])
+    return TaskSplit(task, train, test, train={dn: sub(dn, 0) for dn in train},
+                     val={dn: sub(dn, 1) for dn in train if len(parts[dn][1])},
+                     test={dn: sub(dn, 0) for dn in test},
+                     test_out={dn: sub(dn, 1) for dn in test if len(parts[dn][1])},
+                     trial=trial, val_fraction=val_fraction)
 
 DomainTask.split = split_task
 
