@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Callable
 
 import torch
+from fastcore.basics import patch
 
 from ..core import Batch, HParam, per_domain
 from ..learner import Link, Output
@@ -73,7 +74,8 @@ class IRM(Link):
         return {self.term('penalty'): self.weight() * p}
 
 # %% ../../nbs/11_irm.ipynb #07a5b11d
-def _irm_wrap(self: IRM, inner: Callable) -> Callable:
+@patch
+def wrap(self: IRM, inner: Callable) -> Callable:
     "Divide every term of `inner` by the weight when `irm.rescale` is on and the weight exceeds 1."
     def objective(batch: Batch, params: dict | None = None) -> dict:
         terms = inner(batch, params)
@@ -81,5 +83,3 @@ def _irm_wrap(self: IRM, inner: Callable) -> Callable:
         if not self.hp['rescale'] or w <= 1: return terms
         return {k: v / w for k, v in terms.items()}
     return objective
-
-IRM.wrap = _irm_wrap
