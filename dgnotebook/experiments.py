@@ -4,20 +4,18 @@
 
 # %% ../nbs/50_experiments.ipynb #ab46f939
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, hashlib, json, math, os, socket, sys, time
+from datetime import datetime, timezone
 from pathlib import Path
 
-import torch
-
-from .core import seed_everything
-from .tasks import get_task, TASKS
-from .models import get_model
-from .learner import Learner
-from .chains import Chain, parse_overrides, load_overrides
+from fastcore.basics import patch
+# torch and the rest of dgnotebook are imported inside the functions that need them, so that
+# `dgnotebook-train --help` and errors in the arguments answer at once (keep this cell free of heavy imports)
 
 # %% auto #0
-__all__ = ['TASK_DEFAULTS', 'default_run_dir', 'run_experiment', 'results_table', 'plot_results', 'make_parser', 'list_trainers',
-           'main']
+__all__ = ['TASK_DEFAULTS', 'PATH_OPTIONS', 'SAFE_CHANGES', 'RUN_FILES', 'spec_hash', 'make_spec', 'default_run_dir',
+           'RunFolderError', 'RunFolder', 'spec_differences', 'decide_action', 'plan_run', 'run_experiment',
+           'results_table', 'plot_results', 'UsageError', 'make_parser', 'list_trainers', 'main']
 
 # %% ../nbs/50_experiments.ipynb #2f353225
 TASK_DEFAULTS = {
@@ -27,82 +25,444 @@ TASK_DEFAULTS = {
     'rotated_mnist': dict(model='small_cnn', model_kwargs={}, epochs=10, lr=1e-3, per_domain=64),
     'pacs_mini': dict(model='small_cnn', model_kwargs={}, epochs=5, lr=1e-3, per_domain=4),
 }
+_FALLBACK = dict(model='small_cnn', model_kwargs={}, epochs=5, lr=1e-3, per_domain=32)
 
-def default_run_dir(task: str, chain: str, test_domains, seed: int) -> Path:
-    return Path('runs') / f"{task}_{chain}_te-{'-'.join(test_domains)}_seed{seed}"
+def _whole(name: str, v, low: int, none_ok: bool = False, high: int = 2**63 - 1):
+    "`v` if it is a whole number in [low, high] (or None when allowed), else a ValueError naming `name`."
+    if v is None and none_ok: return v
+    if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
+        raise ValueError(f"{name}={v!r} must be a whole number >= {low}" + (f" and <= {high}" if high < 2**63 - 1 else '')
+                         + (" (or left out)" if none_ok else ''))
+    return v
 
-def run_experiment(task: str = 'colored_digits', chain: str | Chain = 'erm', test_domains=None, model: str | None = None,
-                   epochs: int | None = None, lr: float | None = None, per_domain: int | None = None, seed: int = 0,
-                   overrides: dict | None = None, out_dir=None, val_fraction: float = 0.2, patience: int | None = None,
-                   resume: bool = False, task_kwargs: dict | None = None, model_kwargs: dict | None = None,
-                   device=None, progress: bool = False, weight_decay: float = 0.) -> dict:
-    "Train `chain` on `task` holding out `test_domains`; return (and save) the results."
-    defaults = TASK_DEFAULTS.get(task, dict(model='small_cnn', model_kwargs={}, epochs=5, lr=1e-3, per_domain=32))
+def _number(name: str, v, low: float, high: float, low_open: bool = False, none_ok: bool = False):
+    "`v` as a float if it is a finite number in its range (or None when allowed), else a ValueError naming `name`."
+    if v is None and none_ok: return v
+    ok = not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v) and v <= high and (v > low if low_open else v >= low)
+    if not ok: raise ValueError(f"{name}={v!r} must be a finite number in {'(' if low_open else '['}{low:g}, {high:g}]")
+    return float(v)
+
+def _mapping(name: str, v) -> dict:
+    if v is None: return {}
+    if not isinstance(v, dict) or not all(isinstance(k, str) for k in v):
+        raise ValueError(f"{name} must be a mapping of option names to values, got {type(v).__name__}")
+    return dict(v)
+
+# %% ../nbs/50_experiments.ipynb #4c5b6a79
+PATH_OPTIONS = ('root', 'download', 'weights', 'workers')   # options that say where things are, not what is computed
+SAFE_CHANGES = ('lr',)      # spec keys a resume may change (and every chain hyper-parameter, `hparams.*`)
+_NOT_HASHED = ('spec_hash', 'paths', 'changes', 'dgnotebook_version')
+
+def spec_hash(spec: dict) -> str:
+    "SHA-256 (16 hex digits) of the canonical JSON of a resolved spec, without its unhashed keys."
+    core = {k: v for k, v in spec.items() if k not in _NOT_HASHED}
+    return hashlib.sha256(json.dumps(core, sort_keys=True, separators=(',', ':')).encode()).hexdigest()[:16]
+
+def _plain(name: str, v):
+    "`v` as JSON data (tuples become lists); anything else is a ValueError naming the option."
+    try: return json.loads(json.dumps(v, allow_nan=False))
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}={str(v)[:60]!r} is not plain data (numbers, strings, lists, mappings); "
+                         f"a run's settings must be writable to spec.json") from None
+
+def make_spec(task: str, task_kwargs: dict, chain: str, hparams: dict, model: str, model_kwargs: dict, lr: float,
+              weight_decay: float, per_domain: int, epochs: int, eval_every, seed: int, trial: int, test_domains: list,
+              val_fraction: float, patience) -> dict:
+    "The resolved spec of a run (with `spec_hash`); path-like options go to `paths`, outside the hash."
+    split_opts = lambda kw: ({k: v for k, v in kw.items() if k not in PATH_OPTIONS}, {k: str(v) for k, v in kw.items() if k in PATH_OPTIONS})
+    (tkw, tpaths), (mkw, mpaths) = split_opts(task_kwargs), split_opts(model_kwargs)
+    spec = {'task': task, 'task_kwargs': _plain('task option', tkw), 'chain': chain, 'hparams': _plain('hyper-parameter', hparams),
+            'model': model, 'model_kwargs': _plain('model option', mkw), 'test_domains': list(test_domains),
+            'val_fraction': val_fraction, 'trial': trial, 'seed': seed, 'lr': lr, 'weight_decay': weight_decay,
+            'per_domain': per_domain, 'epochs': epochs, 'eval_every': eval_every, 'patience': patience}
+    spec['spec_hash'] = spec_hash(spec)
+    spec['paths'] = {**tpaths, **mpaths}
+    return spec
+
+def default_run_dir(spec: dict) -> Path:
+    "`runs/<task>_<chain>_te-<held-out>_trial<t>_seed<s>_<spec hash[:8]>`."
+    return Path('runs') / (f"{spec['task']}_{spec['chain']}_te-{'-'.join(map(str, spec['test_domains']))}"
+                           f"_trial{spec['trial']}_seed{spec['seed']}_{spec['spec_hash'][:8]}")
+
+# %% ../nbs/50_experiments.ipynb #8897a5c4
+class RunFolderError(ValueError):
+    "A run folder that holds another run, a finished or unfinished run, or a live process."
+
+RUN_FILES = ('spec.json', 'results.json', 'checkpoint.pt', 'best_model.pt', 'last_model.pt', 'done.json')
+
+def _now() -> str: return datetime.now(timezone.utc).isoformat(timespec='seconds')
+
+def _pid_alive(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except (PermissionError, OverflowError, ValueError): return True
+    return True
+
+def _read_json(path: Path, what: str):
+    try: return json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise RunFolderError(f"{what} {path} cannot be read ({type(e).__name__}); delete it, or start over with --overwrite") from None
+
+class RunFolder:
+    "A run's folder: its spec, whether it holds a checkpoint or a finished run, and its lock."
+    def __init__(self, path):
+        self.path = Path(path)
+        if self.path.exists() and not self.path.is_dir():
+            raise RunFolderError(f"run folder {self.path} is a file; name a folder (it is created when missing)")
+        above = next((p for p in self.path.parents if p.exists()), None)
+        if above is not None and not above.is_dir():
+            raise RunFolderError(f"run folder {self.path} cannot be created: {above} is a file")
+        self.lock_path = self.path / 'lock'
+
+    def __repr__(self): return f"RunFolder({str(self.path)!r})"
+    def spec(self) -> dict | None:
+        p = self.path / 'spec.json'
+        s = _read_json(p, 'spec file') if p.exists() else None
+        if s is not None and (not isinstance(s, dict) or 'spec_hash' not in s):
+            raise RunFolderError(f"{p} is not a run spec (no spec_hash); delete it, or start over with --overwrite")
+        return s
+    @property
+    def done(self) -> bool: return (self.path / 'done.json').exists()
+    @property
+    def has_checkpoint(self) -> bool: return (self.path / 'checkpoint.pt').exists()
+    def run_files(self) -> list: return [f for f in RUN_FILES if (self.path / f).exists()]
+
+    def clear(self) -> None:
+        "Remove the run files (only those; other files in the folder stay)."
+        for f in RUN_FILES:
+            p = self.path / f
+            if p.is_dir(): raise RunFolderError(f"{p} is a folder; remove it by hand (--overwrite only replaces run files)")
+            if p.exists(): p.unlink()
+
+# %% ../nbs/50_experiments.ipynb #97a5c4d3
+@patch
+def _lock_holder(self: RunFolder):
+    "The lock's contents as a dict, `'unreadable'`, or None when there is no lock."
+    try: h = json.loads(self.lock_path.read_text())
+    except FileNotFoundError: return None
+    except (OSError, UnicodeDecodeError, ValueError): return 'unreadable'
+    return h if isinstance(h, dict) and isinstance(h.get('pid'), int) else 'unreadable'
+
+@patch
+def _busy(self: RunFolder, h) -> str:
+    if h == 'unreadable':
+        return (f"run folder {self.path} has a lock file that cannot be read; if no run uses the folder, "
+                f"delete {self.lock_path}")
+    return (f"run folder {self.path} is in use by process {h['pid']} on {h.get('host')} (since {h.get('started')}); "
+            f"wait for it to end, use another folder, or, if that process is gone, delete {self.lock_path}")
+
+@patch
+def _is_stale(self: RunFolder, h) -> bool:
+    return isinstance(h, dict) and h.get('host') == socket.gethostname() and h['pid'] != os.getpid() and not _pid_alive(h['pid'])
+
+@patch
+def check_free(self: RunFolder) -> None:
+    "Refuse (without taking it) a folder that a live process holds."
+    h = self._lock_holder()
+    if h is not None and not self._is_stale(h): raise RunFolderError(self._busy(h))
+
+@patch
+def acquire(self: RunFolder) -> RunFolder:
+    "Take the folder's lock (atomically), taking over a stale one; refuse a live one."
+    self.path.mkdir(parents=True, exist_ok=True)
+    info = json.dumps({'pid': os.getpid(), 'host': socket.gethostname(), 'started': _now()})
+    for attempt in range(2):
+        try: fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            h = self._lock_holder()
+            if attempt == 0 and self._is_stale(h):
+                aside = self.lock_path.with_name(f'.lock.{os.getpid()}.stale')
+                try: os.replace(self.lock_path, aside)       # only one process moves a given lock file aside
+                except FileNotFoundError: continue
+                try:
+                    if json.loads(aside.read_text()) != h: os.link(aside, self.lock_path)   # not the stale one: put it back
+                except (OSError, ValueError): pass
+                aside.unlink(missing_ok=True)
+                continue
+            raise RunFolderError(self._busy(h)) from None
+        with os.fdopen(fd, 'w') as f: f.write(info)
+        return self
+    raise RunFolderError(self._busy(self._lock_holder()))
+
+@patch
+def release(self: RunFolder) -> None:
+    "Remove the lock if this process holds it."
+    h = self._lock_holder()
+    if isinstance(h, dict) and h['pid'] == os.getpid() and h.get('host') == socket.gethostname(): self.lock_path.unlink(missing_ok=True)
+
+@patch
+def __enter__(self: RunFolder) -> RunFolder: return self.acquire()
+@patch
+def __exit__(self: RunFolder, *exc) -> None: self.release()
+
+# %% ../nbs/50_experiments.ipynb #0f8e7d6c
+def spec_differences(old: dict, new: dict) -> dict:
+    "Setting → (old, new) for every setting two specs disagree on (in the spec's order); chain hyper-parameters as `hparams.<name>`."
+    diff = {}
+    for k in [*new, *(k for k in old if k not in new)]:
+        if k in _NOT_HASHED: continue
+        a, b = old.get(k), new.get(k)
+        if k == 'hparams' and isinstance(a, dict) and isinstance(b, dict):
+            diff.update({f'hparams.{h}': (a.get(h), b.get(h)) for h in sorted(set(a) | set(b)) if a.get(h) != b.get(h)})
+        elif a != b: diff[k] = (a, b)
+    return diff
+
+def _is_safe(key: str) -> bool: return key in SAFE_CHANGES or key.startswith('hparams.')
+
+def _describe(diff: dict, most: int = 4) -> str:
+    def short(v):
+        s = json.dumps(v)
+        return s if len(s) <= 30 else s[:29] + '…'
+    items = [f"{k} {short(a)} → {short(b)}" for k, (a, b) in diff.items()]
+    return '; '.join(items[:most]) + (f"; and {len(items) - most} more" if len(items) > most else '')
+
+def decide_action(folder: RunFolder, spec: dict, resume=False, overwrite: bool = False) -> str:
+    "'new', 'resume', 'done' (a finished run to return as is) or 'overwrite'; a refusal is a `RunFolderError`."
+    where, old = folder.path, folder.spec()
+    if overwrite: return 'overwrite'
+    if resume is True:
+        if not folder.has_checkpoint:
+            raise FileNotFoundError(f"no checkpoint to resume from in {where}; leave out resume (--resume) to start the run")
+        if old is None:
+            raise RunFolderError(f"{where} holds a checkpoint but no spec.json, so resuming cannot be checked; "
+                                 f"start over with overwrite (--overwrite)")
+        diff = spec_differences(old, spec)
+        unsafe = {k: v for k, v in diff.items() if not _is_safe(k)}
+        if unsafe:
+            raise RunFolderError(f"cannot resume the run in {where} with other settings: {_describe(unsafe)}; "
+                                 f"resume with the run's own settings (only lr and chain hyper-parameters may change), "
+                                 f"or start a new run in another folder")
+        if folder.done:
+            if diff: raise RunFolderError(f"the run in {where} is finished, so {_describe(diff)} cannot be applied; start a new run in another folder")
+            return 'done'
+        return 'resume'
+    files = folder.run_files()
+    if old is None:
+        if files: raise RunFolderError(f"{where} holds run files ({', '.join(files)}) but no spec.json; "
+                                       f"use another folder, or replace them with overwrite (--overwrite)")
+        return 'new'
+    if old['spec_hash'] != spec['spec_hash']:
+        raise RunFolderError(f"{where} holds a run with other settings ({_describe(spec_differences(old, spec))}); "
+                             f"use another folder, or replace that run with overwrite (--overwrite)")
+    if folder.done:
+        if resume == 'auto': return 'done'
+        raise RunFolderError(f"{where} holds the finished run of these settings (results.json); "
+                             f"run it again with overwrite (--overwrite), or use another folder")
+    if folder.has_checkpoint:
+        if resume == 'auto': return 'resume'
+        raise RunFolderError(f"{where} holds an unfinished run of these settings; continue it with resume (--resume), "
+                             f"or start over with overwrite (--overwrite)")
+    return 'new'
+
+# %% ../nbs/50_experiments.ipynb #3c5b4a39
+def _one_line(e: BaseException, most: int = 300) -> str:
+    "An exception as one line of at most `most` characters."
+    a = e.args[0] if e.args else None
+    if isinstance(e, KeyError): s = a if isinstance(a, str) and ' ' in a else f"missing key {a!r}"
+    else: s = str(e) or type(e).__name__
+    s = ' '.join(s.split())
+    return s if len(s) <= most else s[:most - 1] + '…'
+
+def _check_device(device):
+    if device is None: return None
+    if not isinstance(device, str) or not device.strip(): raise ValueError(f"device={device!r} must be a name such as 'cpu', 'cuda' or 'cuda:1'")
+    import torch
+    try: d = torch.device(device.strip())
+    except (RuntimeError, ValueError): raise ValueError(f"unknown device {device!r}; use cpu, cuda, cuda:N or mps") from None
+    if d.type == 'cuda':
+        if not torch.cuda.is_available():
+            built = '' if torch.version.cuda else ', a build without CUDA'
+            raise ValueError(f"device {device!r}: no CUDA GPU is available here (torch {torch.__version__}{built}); use --device cpu or leave --device out")
+        if d.index is not None and d.index >= torch.cuda.device_count():
+            raise ValueError(f"device {device!r}: this machine has {torch.cuda.device_count()} CUDA device(s), numbered from 0")
+    elif d.type == 'mps' and not torch.backends.mps.is_available(): raise ValueError(f"device {device!r}: MPS is not available here; use --device cpu")
+    elif d.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"device {device!r} is not supported; use cpu, cuda, cuda:N or mps")
+    return str(d)
+
+def _build_task(name: str, kwargs: dict):
+    import inspect
+    from dgnotebook.tasks import TASKS, get_task
+    if name not in TASKS: raise ValueError(f"unknown task {name!r}; valid tasks: {', '.join(TASKS)}")
+    params = inspect.signature(TASKS[name]).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        bad = [k for k in kwargs if k not in params]
+        if bad: raise ValueError(f"task {name!r} has no option {bad[0]!r}; its options: {', '.join(params)}")
+    try: return get_task(name, **kwargs)
+    except TypeError as e: raise ValueError(f"task {name!r}: {_one_line(e, 200)}") from None
+    except RuntimeError as e:
+        if 'MNIST' not in str(e): raise
+        root = kwargs.get('root', 'data')
+        raise FileNotFoundError(f"task {name!r} needs MNIST, which is not under {str(root)!r}; download it once with "
+                                f"python -c \"from torchvision.datasets import MNIST; MNIST('data', download=True)\", "
+                                f"or give the folder that holds MNIST/ (--data)") from None
+
+def _build_model(name: str, task, kwargs: dict, seed: int):
+    from dgnotebook.core import seed_everything
+    from dgnotebook.models import MODELS, get_model
+    if not isinstance(name, str) or name not in MODELS: raise ValueError(f"unknown model {name!r}; valid models: {', '.join(MODELS)}")
+    seed_everything(seed)                  # the initial weights depend on the seed alone
+    try: return get_model(name, task.input_shape, task.n_classes, **kwargs)
+    except TypeError as e: raise ValueError(f"model {name!r} does not take options {sorted(kwargs)}: {_one_line(e, 120)}") from None
+
+# %% ../nbs/50_experiments.ipynb #4b4a3928
+def plan_run(task='colored_digits', chain='erm', test_domains=None, model=None, epochs=None, lr=None, per_domain=None,
+             seed=0, overrides=None, out_dir=None, val_fraction=0.2, patience=None, resume=False, task_kwargs=None,
+             model_kwargs=None, device=None, weight_decay=0., trial=0, eval_every=None, overwrite=False) -> dict:
+    "Check every input and build what a run needs, training nothing: spec, folder, action, task split, chain, model."
+    if not isinstance(task, str): raise ValueError(f"task must be a task name, got {type(task).__name__}")
+    d = TASK_DEFAULTS.get(task, _FALLBACK)
+    epochs = _whole('epochs', d['epochs'] if epochs is None else epochs, 1, high=10**6)
+    lr = _number('lr', d['lr'] if lr is None else lr, 0, 100, low_open=True)
+    per_domain = _whole('per_domain', d['per_domain'] if per_domain is None else per_domain, 1, high=10**6)
+    seed, trial = _whole('seed', seed, 0), _whole('trial', trial, 0)
+    val_fraction = _number('val_fraction', val_fraction, 0, 0.95)
+    patience, eval_every = _whole('patience', patience, 1, none_ok=True), _whole('eval_every', eval_every, 1, none_ok=True)
+    weight_decay = _number('weight_decay', weight_decay, 0, 10)
+    if resume not in (False, True, 'auto') or isinstance(resume, int) and not isinstance(resume, bool):
+        raise ValueError(f"resume={resume!r} must be False, True or 'auto'")
+    if not isinstance(overwrite, bool): raise ValueError(f"overwrite={overwrite!r} must be True or False")
+    if overwrite and resume is True:
+        raise ValueError("resume and overwrite contradict each other (resume continues the run in the folder, overwrite replaces it); pass one")
+    if overrides is not None and not isinstance(overrides, dict):
+        raise ValueError(f"overrides must be a mapping such as {{'irm.lambda': 100}}, got {type(overrides).__name__}")
+    tkw = _mapping('task_kwargs', task_kwargs)
+    if 'n_per_env' in tkw: _whole('n_per_env', tkw['n_per_env'], 1, high=10**7)
+    if test_domains is not None:
+        test_domains = [test_domains] if isinstance(test_domains, (str, int)) else test_domains
+        if not isinstance(test_domains, (list, tuple)) or not test_domains or not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in test_domains):
+            raise ValueError(f"test_domains={test_domains!r} must be a domain name or a non-empty list of them")
+    if out_dir is not None:
+        if not isinstance(out_dir, (str, os.PathLike)) or not str(out_dir).strip(): raise ValueError(f"out_dir={out_dir!r} must be a folder path")
+        RunFolder(out_dir)                                               # refuses a file at once
+    device = _check_device(device)
+    from dgnotebook.chains import Chain
     ch = chain if isinstance(chain, Chain) else Chain.parse(chain, overrides)
     if isinstance(chain, Chain) and overrides: ch.set(overrides)
-    seed_everything(seed)
-    t = get_task(task, **(task_kwargs or {}))
-    test_domains = test_domains or [t.domain_names[-1]]
-    split = t.split(test_domains, val_fraction=val_fraction, seed=seed)
-    mname = model or defaults['model']
-    mkw = model_kwargs if model_kwargs is not None else (defaults['model_kwargs'] if model is None else {})
-    net = get_model(mname, t.input_shape, t.n_classes, **mkw)
-    out_dir = Path(out_dir) if out_dir else default_run_dir(task, ch.spec, split.test_domains, seed)
-    lrn = Learner(net, split, ch, lr=lr or defaults['lr'], per_domain=per_domain or defaults['per_domain'], seed=seed,
-                  device=device, out_dir=out_dir, patience=patience, progress=progress, weight_decay=weight_decay)
-    t0 = time.perf_counter()
-    lrn.fit(epochs or defaults['epochs'], resume=resume)
-    lrn.save_results(task=task, model=mname, seconds=time.perf_counter() - t0)
-    return json.loads((out_dir / 'results.json').read_text())
+    t = _build_task(task, tkw)
+    from dgnotebook.tasks import split_task
+    split = split_task(t, test_domains if test_domains is not None else [t.domain_names[-1]], val_fraction=val_fraction, trial=trial)
+    mname = model if model is not None else d['model']
+    mkw = _mapping('model_kwargs', model_kwargs) if model_kwargs is not None else (dict(d['model_kwargs']) if model is None else {})
+    net = _build_model(mname, t, mkw, seed)
+    spec = make_spec(task, tkw, ch.spec, ch.values(), mname, mkw, lr, weight_decay, per_domain, epochs, eval_every,
+                     seed, trial, split.test_domains, val_fraction, patience)
+    folder = RunFolder(out_dir if out_dir is not None else default_run_dir(spec))
+    folder.check_free()
+    return dict(spec=spec, folder=folder, action=decide_action(folder, spec, resume, overwrite), resume=resume,
+                overwrite=overwrite, chain=ch, split=split, net=net, device=device)
+
+# %% ../nbs/50_experiments.ipynb #5a392817
+def _execute(p: dict, progress: bool = False) -> dict:
+    "Run a plan from `plan_run` under the folder's lock; returns the results."
+    from dgnotebook import __version__
+    from dgnotebook.learner import Learner, clean_stale_tmp, save_json
+    folder, spec = p['folder'], p['spec']
+    with folder:
+        action = decide_action(folder, spec, p['resume'], p['overwrite'])     # again, now that the folder is ours
+        if action == 'done': return json.loads((folder.path / 'results.json').read_text())
+        clean_stale_tmp(folder.path)
+        if action == 'overwrite': folder.clear()
+        meta = {'task': spec['task'], 'task_kwargs': spec['task_kwargs'], 'model': spec['model'], 'model_kwargs': spec['model_kwargs'],
+                'weights': spec['paths'].get('weights'), 'spec_hash': spec['spec_hash']}
+        lrn = Learner(p['net'], p['split'], p['chain'], lr=spec['lr'], weight_decay=spec['weight_decay'], per_domain=spec['per_domain'],
+                      seed=spec['seed'], device=p['device'], out_dir=folder.path, patience=spec['patience'], progress=progress,
+                      eval_every=spec['eval_every'], meta=meta)
+        if action == 'resume':
+            old, init = folder.spec(), lrn.init_hash
+            lrn.load_checkpoint()
+            if lrn.init_hash != init:
+                raise RunFolderError(f"the backbone's initial weights differ from those the run in {folder.path} started from "
+                                     f"(hash {init} against {lrn.init_hash}); was the weights file replaced? start a new run")
+            diff = spec_differences(old, spec)
+            lrn.change(lr=spec['lr'] if 'lr' in diff else None,
+                       hparams={k[len('hparams.'):]: b for k, (a, b) in diff.items() if k.startswith('hparams.')})
+            if diff: save_json({**spec, 'changes': lrn.changes, 'dgnotebook_version': __version__}, folder.path / 'spec.json')
+        else: save_json({**spec, 'dgnotebook_version': __version__}, folder.path / 'spec.json')
+        lrn.fit(spec['epochs'])
+        path = lrn.save_results()
+        save_json({'spec_hash': spec['spec_hash'], 'finished': _now()}, folder.path / 'done.json')
+    return json.loads(path.read_text())
+
+def run_experiment(task: str = 'colored_digits', chain='erm', test_domains=None, model: str | None = None,
+                   epochs: int | None = None, lr: float | None = None, per_domain: int | None = None, seed: int = 0,
+                   overrides: dict | None = None, out_dir=None, val_fraction: float = 0.2, patience: int | None = None,
+                   resume=False, task_kwargs: dict | None = None, model_kwargs: dict | None = None,
+                   device=None, progress: bool = False, weight_decay: float = 0., trial: int = 0,
+                   eval_every: int | None = None, overwrite: bool = False, dry_run: bool = False) -> dict:
+    "Train `chain` on `task` holding out `test_domains`; return (and save) the results. `dry_run`: check all, train nothing."
+    p = plan_run(task, chain, test_domains, model, epochs, lr, per_domain, seed, overrides, out_dir, val_fraction, patience,
+                 resume, task_kwargs, model_kwargs, device, weight_decay, trial, eval_every, overwrite)
+    if dry_run: return {'spec': p['spec'], 'out_dir': str(p['folder'].path), 'action': p['action']}
+    return _execute(p, progress)
 
 # %% ../nbs/50_experiments.ipynb #12102c3f
 def results_table(res: dict) -> str:
-    "Per-domain accuracy and macro-F1 of the selected epoch, as a text table."
+    "Per-domain accuracy and macro-F1 of the selected record, as a text table."
     sel = res['selected']
-    rows = [('domain', 'role', 'acc', 'macro-F1', 'n')]
-    for role, key in (('train (val)', 'val'), ('test', 'test')):
-        for d, m in sel[key].items(): rows.append((d, role, f"{m['acc']:.3f}", f"{m['f1']:.3f}", str(m['n'])))
+    if sel is None: return f"chain {res['chain']}: no evaluation could be selected ({len(res['history'])} recorded)"
+    rows = [('domain', 'part', 'acc', 'macro-F1', 'n')]
+    for part, key in (('train (val)', 'val'), ('held-out (in)', 'test'), ('held-out (out)', 'test_out')):
+        for d, m in sel.get(key, {}).items(): rows.append((d, part, f"{m['acc']:.3f}", f"{m['f1']:.3f}", str(m['n'])))
     w = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = ['  '.join(c.ljust(w[i]) for i, c in enumerate(r)) for r in rows]
     lines.insert(1, '  '.join('-' * x for x in w))
-    lines.append(f"chain {res['chain']}  seed {res['seed']}  selected epoch {res['selected_epoch']} "
-                 f"(of {res['epochs_run']})  test acc {sel['test_acc']:.3f}  early-stopping oracle {res['oracle_early_stop']['test_acc']:.3f}")
+    orc = res.get('oracle_early_stop') or {}
+    lines.append(f"chain {res['chain']}  seed {res['seed']}  trial {res['trial']}  selected: epoch {sel['epoch']}, step {sel['step']} "
+                 f"(of {res['steps']} steps)  test acc {sel['test_acc']:.3f}  early-stopping oracle {orc.get('test_acc', float('nan')):.3f}")
     return '\n'.join(lines)
 
 # %% ../nbs/50_experiments.ipynb #a6d7a510
 def plot_results(res, axes=None):
-    "Loss terms and per-domain accuracy per epoch of a run (`res` is a results dict or a path)."
+    "Loss terms and per-domain accuracy at each evaluation of a run (`res` is a results dict or a path)."
     import matplotlib.pyplot as plt
     if not isinstance(res, dict): res = json.loads(Path(res).read_text())
     hist = res['history']
     if axes is None: _, axes = plt.subplots(1, 2, figsize=(10, 3.5))
-    ep = [r['epoch'] for r in hist]
-    for k in hist[0]['terms']: axes[0].plot(ep, [r['terms'][k] for r in hist], marker='o', label=k)
-    axes[0].set(xlabel='epoch', ylabel='loss term (weighted)', title=f"chain {res['chain']}"); axes[0].legend()
+    st = [r['step'] for r in hist]
+    for k in hist[0]['terms']: axes[0].plot(st, [r['terms'][k] for r in hist], marker='o', label=k)
+    axes[0].set(xlabel='step', ylabel='loss term (weighted)', title=f"chain {res['chain']}"); axes[0].legend()
     for role, ls in (('val', '-'), ('test', '--')):
         for d in hist[0][role]:
-            axes[1].plot(ep, [r[role][d]['acc'] for r in hist], ls, marker='o', label=f'{d} ({role})')
-    if res.get('selected_epoch') is not None: axes[1].axvline(res['selected_epoch'], color='grey', lw=0.8)
-    axes[1].set(xlabel='epoch', ylabel='accuracy', ylim=(0, 1), title='per-domain accuracy'); axes[1].legend(fontsize=7)
+            axes[1].plot(st, [r[role][d]['acc'] for r in hist], ls, marker='o', label=f'{d} ({role})')
+    if res.get('selected'): axes[1].axvline(res['selected']['step'], color='grey', lw=0.8)
+    axes[1].set(xlabel='step', ylabel='accuracy', ylim=(0, 1), title='per-domain accuracy'); axes[1].legend(fontsize=7)
     return axes
 
 # %% ../nbs/50_experiments.ipynb #4309427c
+class UsageError(ValueError):
+    "An argument the command line cannot parse."
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message): raise UsageError(message)
+
 def make_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='dgnotebook-train', description='Train a chain of domain-generalization trainers on a task.')
-    p.add_argument('--task', default='colored_digits', help=f"built-in task: {', '.join(TASKS)}")
+    p = _Parser(prog='dgnotebook-train', description='Train a chain of domain-generalization trainers on a task.', allow_abbrev=False)
+    p.add_argument('--task', default='colored_digits', help=f"built-in task: {', '.join(TASK_DEFAULTS)}")
     p.add_argument('--chain', default='erm', help="trainer chain, outermost first, e.g. 'erm', 'irm_coral', 'dial_mldg_ema'")
     p.add_argument('--test-domain', nargs='+', dest='test_domains', help='held-out domain(s); default: the last domain of the task')
     p.add_argument('--model', help='mlp, small_cnn, resnet18, resnet50; default depends on the task')
-    p.add_argument('--epochs', type=int); p.add_argument('--lr', type=float)
+    p.add_argument('--epochs', type=int, help='epochs to train (>= 1); default depends on the task')
+    p.add_argument('--lr', type=float, help='learning rate, in (0, 100]; default depends on the task')
+    p.add_argument('--weight-decay', type=float, default=0., dest='weight_decay')
     p.add_argument('--per-domain', type=int, dest='per_domain', help='samples per training domain in a batch')
-    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--seed', type=int, default=0, help='initial weights and batch order')
+    p.add_argument('--trial', type=int, default=0, help='data split: which samples validate, which part of a held-out domain is "out"')
+    p.add_argument('--val-fraction', type=float, default=0.2, dest='val_fraction', help='share of each domain in its validation/out part')
+    p.add_argument('--eval-every', type=int, dest='eval_every', help='evaluate (and checkpoint) every N steps; default: once per epoch')
     p.add_argument('--set', nargs='*', default=[], metavar='NAME=VALUE', help="hyper-parameters, e.g. irm.lambda=100 dial.steps=5")
     p.add_argument('--config', help='YAML or JSON file of hyper-parameters {name: value}')
-    p.add_argument('--patience', type=int, help='early stopping after this many epochs without better validation accuracy')
-    p.add_argument('--out', help='run folder (results.json, checkpoint.pt, best_model.pt)')
-    p.add_argument('--resume', action='store_true', help='continue from the checkpoint in --out')
+    p.add_argument('--patience', type=int, help='early stopping after this many evaluations without better validation accuracy')
+    p.add_argument('--out', help='run folder (spec.json, results.json, checkpoint.pt, best_model.pt, last_model.pt, done.json); '
+                                 'default: runs/<task>_<chain>_te-<domains>_trial<t>_seed<s>_<spec hash>')
+    p.add_argument('--resume', nargs='?', const='yes', choices=['yes', 'auto'],
+                   help="continue the checkpoint in --out (a changed --lr or --set is applied from there); "
+                        "'--resume auto': resume if there is a checkpoint of these settings, else start")
+    p.add_argument('--overwrite', action='store_true', help='replace the run files in --out (another or a finished run)')
     p.add_argument('--n-per-env', type=int, dest='n_per_env', help='samples per environment (coloured digits)')
-    p.add_argument('--device'); p.add_argument('--progress', action='store_true')
+    p.add_argument('--device', help='cpu, cuda, cuda:N or mps; default: cuda when available')
+    p.add_argument('--dry-run', action='store_true', dest='dry_run', help='check everything, print the resolved spec, train nothing')
+    p.add_argument('--quiet', action='store_true', help='no progress bar and no table')
+    p.add_argument('--progress', action='store_true', help='a progress bar even when stderr is not a terminal')
     p.add_argument('--list', action='store_true', help='list trainers and their hyper-parameters, then exit')
     return p
 
@@ -119,19 +479,39 @@ def list_trainers() -> str:
             lines.append(f"    {n}.{h.name} = {h.default!r}{rng}{ch}  {h.doc}")
     return '\n'.join(lines)
 
+def _error(msg: str, code: int = 2) -> int:
+    print(f"dgnotebook-train: {'error' if code == 2 else 'failed'}: {msg}", file=sys.stderr)
+    return code
+
 def main(argv=None) -> int:
-    "Entry point of `dgnotebook-train`."
-    args = make_parser().parse_args(argv)
+    "Entry point of `dgnotebook-train`: 0 on success, 2 on an error in the input (one line), 1 when training fails."
+    try: args = make_parser().parse_args(argv)
+    except UsageError as e: return _error(f"{_one_line(e, 280)} (see --help)")
+    except SystemExit as e: return e.code if isinstance(e.code, int) else 0          # --help
     try:
         if args.list: print(list_trainers()); return 0
-        overrides = {**(load_overrides(args.config) if args.config else {}), **parse_overrides(args.set)}
-        task_kwargs = {'n_per_env': args.n_per_env} if args.n_per_env else None
+        if args.quiet and args.progress: raise ValueError("--quiet and --progress contradict each other; pass one")
+        overrides = None
+        if args.config or args.set:                     # the chains module imports torch: only when needed
+            import yaml
+            from dgnotebook.chains import parse_overrides, load_overrides
+            try: config = load_overrides(args.config) if args.config else {}
+            except yaml.YAMLError as e: raise ValueError(f"{args.config}: not a YAML file of hyper-parameters ({_one_line(e, 120)})") from None
+            overrides = {**config, **parse_overrides(args.set)}
+        task_kwargs = {'n_per_env': args.n_per_env} if args.n_per_env is not None else None
+        resume = {'yes': True, 'auto': 'auto', None: False}[args.resume]
+        progress = args.progress or (not args.quiet and sys.stderr.isatty())
         res = run_experiment(args.task, args.chain, args.test_domains, args.model, args.epochs, args.lr, args.per_domain,
-                             args.seed, overrides, args.out, patience=args.patience, resume=args.resume,
-                             task_kwargs=task_kwargs, device=args.device, progress=args.progress)
-    except (ValueError, KeyError, FileNotFoundError, FloatingPointError) as e:
-        print(f"dgnotebook-train: error: {e.args[0] if e.args else e}", file=sys.stderr); return 2
-    print(results_table(res))
-    out = args.out or default_run_dir(args.task, res['chain'], res['test_domains'], args.seed)
-    print(f"results: {Path(out) / 'results.json'}")
+                             args.seed, overrides, args.out, val_fraction=args.val_fraction, patience=args.patience,
+                             resume=resume, task_kwargs=task_kwargs, device=args.device, progress=progress,
+                             weight_decay=args.weight_decay, trial=args.trial, eval_every=args.eval_every,
+                             overwrite=args.overwrite, dry_run=args.dry_run)
+    except FloatingPointError as e:
+        return _error(f"{_one_line(e, 240)}; the run folder keeps its last good checkpoint", code=1)
+    except (ValueError, KeyError, OSError) as e: return _error(_one_line(e))
+    except KeyboardInterrupt: return _error("interrupted; continue with --resume", code=1)
+    if args.dry_run: print(json.dumps(res, indent=1)); return 0
+    if not args.quiet:
+        print(results_table(res))
+        print(f"results: {Path(args.out or default_run_dir(res)) / 'results.json'}")
     return 0

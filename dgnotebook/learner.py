@@ -414,6 +414,7 @@ def load_checkpoint(self: Learner, path=None) -> None:
     self.opt = self.make_optimizer(); self.opt.load_state_dict(s['opt'])
     self.epoch, self.step, self.epoch_step = s['epoch'], s['step'], s['epoch_step']
     self.history, self.best = s['history'], s['best']
+    self.init_hash = s['init_hash']             # the run's identity: the weights it started from
     self._sums, self._n, self._t0 = {}, 0, time.perf_counter()
     _set_rng_state(s['rng'])
 
