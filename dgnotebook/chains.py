@@ -13,7 +13,8 @@ from .learner import Link
 # %% auto #0
 __all__ = ['LINKS', 'LINK_KINDS', 'INCOMPATIBLE', 'NO_UPDATE_INSIDE', 'CHAIN_RULES', 'register', 'available_links', 'link_class',
            'parse_chain', 'link_kinds', 'is_idle', 'refuse_duplicates', 'refuse_idle', 'refuse_two_evals',
-           'hparam_targets', 'refuse_missing_targets', 'refuse_incompatible', 'refuse_update_inside', 'validate_links',
+           'hparam_targets', 'refuse_missing_targets', 'refuse_incompatible', 'refuse_update_inside',
+           'refuse_per_domain_update', 'validate_links',
            'Chain', 'parse_overrides', 'load_overrides']
 
 # %% ../nbs/05_chains.ipynb #1a83e653
@@ -158,8 +159,25 @@ def refuse_update_inside(links) -> str | None:
             return (f"{l.name!r} cannot wrap {', '.join(inner)} in chain {_spec(links)!r}: "
                     f"{why.format(inner=', '.join(inner))}; put {l.name} inside, e.g. {fix!r}")
 
+def refuse_per_domain_update(links) -> str | None:
+    "A link that builds the step from the objective of one training domain at a time (`per_domain_update`) allows no other update rule and no cross-domain term; one that takes the step itself (`owns_step`) no link with modules of its own."
+    for l in links:
+        if not getattr(l, 'per_domain_update', False): continue
+        for o in links:
+            if o is l: continue
+            if o.wraps_objective:
+                return (f"{l.name!r} and {o.name!r} both change how the step is taken in chain {_spec(links)!r}: {l.name} "
+                        f"builds the step from the objective of one training domain at a time, so inside it {o.name} would "
+                        f"see a single domain and around it would differentiate a step that is not a gradient; use one of them")
+            if o.min_domains > 1:
+                return (f"{o.name} compares training domains, but {l.name} evaluates the objective on one domain at a time, "
+                        f"so in chain {_spec(links)!r} {o.name}'s term would always be 0; use one of them")
+            if getattr(l, 'owns_step', False) and 'params' in link_kinds(o):
+                return (f"{l.name!r} takes the step itself on the model's weights, so the modules {o.name} trains with the "
+                        f"optimiser would never be updated in chain {_spec(links)!r}; use one of them")
+
 CHAIN_RULES = [refuse_duplicates, refuse_idle, refuse_two_evals, refuse_missing_targets, refuse_incompatible,
-               refuse_update_inside]
+               refuse_update_inside, refuse_per_domain_update]
 
 def validate_links(links: list) -> None:
     "Refuse chains that cannot compose, with a message that says why (the first of `CHAIN_RULES` that objects)."
