@@ -49,7 +49,7 @@ class VREx(AnnealedPenalty):
     hparams = (
         HParam('lambda', 10.0, low=0.0, high=1e7, log=True, search=('loguniform', 1e-1, 1e5),
                doc='weight of the variance of the domain risks after the warm-up (DomainBed: 10, 10^U(-1,5))'),
-        HParam('anneal_steps', 500, low=0, high=1_000_000, search=('int', 1, 10_000),
+        HParam('anneal_steps', 500, low=0, high=1_000_000, search=('logint', 1, 10_000),
                doc='steps at weight 1 before switching to lambda (DomainBed: 500, int(10^U(0,4)))'),
         HParam('reset_optimizer', True, doc='fresh optimizer when the weight switches to lambda (DomainBed)'))
 
