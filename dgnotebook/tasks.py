@@ -15,11 +15,10 @@ import torch.nn.functional as F
 from .core import Batch, make_generator
 
 # %% auto #0
-__all__ = ['IMAGE_SUFFIXES', 'TASKS', 'TensorDomain', 'DomainTask', 'TaskSplit', 'domain_key', 'split_domain',
-           'check_finite_inputs', 'split_task', 'tensor_task', 'BalancedDomainLoader', 'train_loader', 'eval_batches',
-           'ImageFolderDomain', 'image_folder_task', 'find_pacs_mini', 'sklearn_digits', 'mnist_digits',
-           'color_environment', 'colored_digits', 'colored_mnist', 'rotate_images', 'rotated_digits', 'rotated_mnist',
-           'get_task']
+__all__ = ['TASKS', 'TensorDomain', 'DomainTask', 'TaskSplit', 'domain_key', 'split_domain', 'check_finite_inputs', 'split_task',
+           'tensor_task', 'BalancedDomainLoader', 'train_loader', 'eval_batches', 'find_pacs_mini', 'pacs_mini',
+           'sklearn_digits', 'mnist_digits', 'color_environment', 'colored_digits', 'colored_mnist', 'rotate_images',
+           'rotated_digits', 'rotated_mnist', 'get_task']
 
 # %% ../nbs/01_tasks.ipynb #428bd82f
 class TensorDomain:
@@ -166,13 +165,14 @@ class BalancedDomainLoader:
             c = next(it); got.append(c[:need]); need -= len(got[-1])
         return torch.cat(got)
 
+    def index_batches(self):
+        "Per step, the list of index tensors drawn from each domain (nothing is read)."
+        streams = [self._stream(i, make_generator(self.seed, self.epoch, i)) for i in range(len(self.domains))]
+        for _ in range(self.steps): yield [self._take(s, self.k) for s in streams]
+
     def __iter__(self):
-        D = len(self.domains)
-        gens = [make_generator(self.seed, self.epoch, i) for i in range(D)]
-        streams = [self._stream(i, g) for i, g in enumerate(gens)]
-        d = torch.arange(D).repeat_interleave(self.k)
-        for _ in range(self.steps):
-            idxs = [self._take(s, self.k) for s in streams]
+        d = torch.arange(len(self.domains)).repeat_interleave(self.k)
+        for idxs in self.index_batches():
             xs, ys = zip(*(dom.get(i) for dom, i in zip(self.domains, idxs)))
             yield Batch(torch.cat(xs), torch.cat(ys), d.clone(), {'idx': torch.cat(idxs)})
 
@@ -184,63 +184,9 @@ def train_loader(split: TaskSplit, per_domain: int, seed: int = 0, epoch: int = 
 # %% ../nbs/01_tasks.ipynb #ce8f6520
 def eval_batches(data, batch_size: int = 512):
     "Yield `(x, y)` of `data` in order, `batch_size` at a time."
+    if hasattr(data, 'batches'): yield from data.batches(batch_size); return   # e.g. image domains: decoding workers
     n = len(data)
     for s in range(0, n, batch_size): yield data.get(torch.arange(s, min(n, s + batch_size)))
-
-# %% ../nbs/01_tasks.ipynb #6d75c6fe
-IMAGE_SUFFIXES = {'.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff'}
-
-def _load_image(path, size):
-    from PIL import Image, UnidentifiedImageError
-    try:
-        with Image.open(path) as im: im = im.convert('RGB').resize((size, size), Image.BILINEAR)
-    except (UnidentifiedImageError, OSError, ValueError) as e:
-        raise ValueError(f"cannot read image {path}: {e}") from None
-    return torch.from_numpy(np.asarray(im, dtype=np.float32) / 255.).permute(2, 0, 1)
-
-class ImageFolderDomain:
-    "Images of one domain, read from `paths` on demand and resized to `size`×`size`."
-    def __init__(self, paths: list, labels, size: int = 64, cache: bool = True):
-        self.paths, self.y, self.size = list(paths), torch.as_tensor(labels).long(), size
-        self._cache = {} if cache else None
-
-    def __len__(self): return len(self.paths)
-    def labels(self): return self.y
-    def _img(self, i):
-        if self._cache is None: return _load_image(self.paths[i], self.size)
-        if i not in self._cache: self._cache[i] = _load_image(self.paths[i], self.size)
-        return self._cache[i]
-
-    def get(self, idx):
-        idx = torch.as_tensor(idx).tolist()
-        return torch.stack([self._img(i) for i in idx]), self.y[idx]
-
-    def subset(self, idx):
-        idx = torch.as_tensor(idx).tolist()
-        return ImageFolderDomain([self.paths[i] for i in idx], self.y[idx], self.size, self._cache is not None)
-
-# %% ../nbs/01_tasks.ipynb #ca1738ac
-def image_folder_task(root, size: int = 64, domains=None, name: str | None = None, cache: bool = True) -> DomainTask:
-    "A task from `root/domain/class/image` files, images resized to `size`×`size`."
-    root = Path(root)
-    if not root.is_dir(): raise ValueError(f"image folder {root} does not exist")
-    dom_dirs = sorted(p for p in root.iterdir() if p.is_dir() and (domains is None or p.name in domains))
-    if not dom_dirs: raise ValueError(f"no domain folders in {root}")
-    classes = sorted({c.name for dd in dom_dirs for c in dd.iterdir() if c.is_dir()})
-    doms, skipped = {}, []
-    for dd in dom_dirs:
-        paths, labels = [], []
-        for ci, cn in enumerate(classes):
-            cdir = dd / cn
-            if not cdir.is_dir(): continue
-            for f in sorted(cdir.iterdir()):
-                if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES: paths.append(f); labels.append(ci)
-                elif f.is_file(): skipped.append(f)
-        if not paths: raise ValueError(f"domain folder {dd} contains no images (expected {dd}/<class>/<image>)")
-        doms[dd.name] = ImageFolderDomain(paths, labels, size, cache)
-    if skipped:
-        warnings.warn(f"skipped {len(skipped)} non-image file(s) in {root}, e.g. {skipped[0]}")
-    return DomainTask(name or root.name, doms, classes, (3, size, size))
 
 # %% ../nbs/01_tasks.ipynb #2ac4ca75
 def find_pacs_mini() -> Path | None:
@@ -252,6 +198,12 @@ def find_pacs_mini() -> Path | None:
         cand = p.parent / 'shared' / 'data' / 'pacs_mini_10'
         if cand.is_dir(): return cand
     return None
+
+# %% ../nbs/01_tasks.ipynb #5c1a9e02
+def pacs_mini(root=None, image_size: int = 64, **kwargs) -> DomainTask:
+    "The PACS sample beside the project as an image-folder task (see `dgnotebook.images.image_folder_task`), 64 px by default."
+    from dgnotebook.images import image_folder_task
+    return image_folder_task(root or find_pacs_mini() or 'pacs_mini_10', image_size=image_size, **kwargs)
 
 # %% ../nbs/01_tasks.ipynb #ee1b4441
 def sklearn_digits():
@@ -332,7 +284,7 @@ TASKS = {
     'rotated_digits': rotated_digits,
     'colored_mnist': colored_mnist,
     'rotated_mnist': rotated_mnist,
-    'pacs_mini': lambda **kw: image_folder_task(kw.pop('root', None) or find_pacs_mini() or 'pacs_mini_10', **kw),
+    'pacs_mini': pacs_mini,
 }
 
 def get_task(name: str, **kwargs) -> DomainTask:
