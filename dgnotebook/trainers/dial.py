@@ -7,6 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
+from fastcore.basics import patch
 
 from ..core import HParam, make_generator
 from ..learner import Link, forward_output
@@ -111,7 +112,8 @@ class DIAL(Link):
         self.domain_classifier.load_state_dict(state['domain_classifier']); self.generator.set_state(state['generator'].cpu())
 
 # %% ../../nbs/20_dial.ipynb #6ac812cb
-def _adversarial_inputs(self: DIAL, batch, params: dict | None = None) -> torch.Tensor:
+@patch
+def adversarial_inputs(self: DIAL, batch, params: dict | None = None) -> torch.Tensor:
     "PGD inputs x' of `batch` (model in eval mode: BatchNorm uses, and does not update, its running statistics)."
     hp, model = self.hp, self.learner.model
     # detached weights: the attack needs input gradients only, so no layer computes weight gradients
@@ -127,10 +129,9 @@ def _adversarial_inputs(self: DIAL, batch, params: dict | None = None) -> torch.
         return pgd_linf(loss, batch.x, hp['epsilon'], hp['step_size'], hp['steps'], hp['noise'], lower, upper, self.generator)
     finally: model.train(was)
 
-DIAL.adversarial_inputs = _adversarial_inputs
-
 # %% ../../nbs/20_dial.ipynb #d91c74f6
-def _adversarial_terms(self: DIAL, batch, nat, adv) -> dict:
+@patch
+def adversarial_terms(self: DIAL, batch, nat, adv) -> dict:
     "`dial.adv` (γ × robust term) and `dial.domain` (r × domain term through gradient reversal)."
     gamma, r = self.hp['gamma'], self.hp['r']
     zero = adv.logits.new_zeros(())
@@ -144,12 +145,14 @@ def _adversarial_terms(self: DIAL, batch, nat, adv) -> dict:
         domain = r * domain_confusion_loss(*self.domain_classifier(z).split(len(batch)))
     return {self.term('adv'): robust, self.term('domain'): domain}
 
-def _penalties(self: DIAL, batch, out) -> dict:
+@patch
+def penalties(self: DIAL, batch, out) -> dict:
     "No term of its own in the base objective: keep the natural output of the batch DIAL handed down."
     if batch is self._expect: self._natural = out
     return {}
 
-def _wrap(self: DIAL, inner):
+@patch
+def wrap(self: DIAL, inner):
     "The objective: inner objective on the natural batch + DIAL's terms on x'."
     model = self.learner.model
     def objective(batch, params=None):
@@ -164,5 +167,3 @@ def _wrap(self: DIAL, inner):
         adv = forward_output(model, x_adv, params)
         return {**terms, **self.adversarial_terms(batch, nat, adv)}
     return objective
-
-DIAL.adversarial_terms, DIAL.penalties, DIAL.wrap = _adversarial_terms, _penalties, _wrap
