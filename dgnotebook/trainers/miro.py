@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..core import HParam
-from ..models import copy_without_hooks
+from ..models import copy_without_hooks, feature_layers
 from ..learner import Link
 from ..chains import register
 
@@ -58,13 +58,15 @@ class MIRO(Link):
     hparams = (
         HParam('lambda', 0.1, low=0.0, high=1e4, doc='weight of the mutual-information regulariser'),
         HParam('lr_mult', 10.0, low=0.0, high=1e4, doc='learning rate of the mean and variance encoders, in multiples of lr'),
-        HParam('layers', '', doc='featurizer modules to regularise, comma-separated names (empty: the featurizer output)'),
+        HParam('layers', '', doc='featurizer modules to regularise, comma-separated names (empty: a pretrained ResNet\'s stem and '
+                                  'four stages, else the featurizer output)'),
         HParam('mean', 'identity', choices=('identity', 'linear'), doc='mean encoder: the identity, or a linear map initialised to it'),
     )
 
     def layer_names(self, featurizer: nn.Module) -> list:
         "The names in `miro.layers`, each checked against the featurizer's modules."
         names = [s for s in self.hp['layers'].replace(',', ' ').split() if s]
+        if not names and getattr(featurizer, 'weights_info', None): names = feature_layers(featurizer)  # pretrained: its stages
         valid = [n for n, _ in featurizer.named_modules() if n]
         bad = [n for n in names if n not in valid]
         if bad:
