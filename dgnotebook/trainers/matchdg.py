@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 
 from ..core import Batch, HParam, make_generator
 from ..tasks import eval_batches
@@ -70,11 +71,11 @@ def domain_rank(d: torch.Tensor, n_domains: int):
     oh = F.one_hot(d, n_domains)
     return (oh.cumsum(0) * oh).sum(1) - 1, oh.sum(0)[d]
 
-def pick_partners(cand: torch.Tensor, rank: torch.Tensor, anchor: torch.Tensor):
-    "From candidates `(n, D)` (−1 = none) take the `rank mod m`-th of the m available: domain, index, validity."
+def pick_partners(cand: torch.Tensor, u: torch.Tensor, anchor: torch.Tensor):
+    "From candidates `(n, D)` (−1 = none) take the ⌊u·m⌋-th of the m available (`u` uniform in [0, 1)): domain, index, validity."
     avail = cand >= 0
     n_avail = avail.sum(1)
-    want = rank % n_avail.clamp(min=1)
+    want = torch.minimum((u * n_avail).long(), (n_avail - 1).clamp(min=0))
     hit = avail & (avail.long().cumsum(1) - 1 == want[:, None])
     dom = hit.long().argmax(1)
     return dom, cand.gather(1, dom[:, None])[:, 0], anchor & (n_avail > 0)
@@ -119,12 +120,14 @@ class MatchDG(Link):
         return epoch >= self.hp['ctr_epochs']
 
 # %% ../../nbs/22_matchdg.ipynb #6641ac85
-def _contrastive_phase(self: MatchDG) -> bool:
+@patch(as_prop=True)
+def contrastive_phase(self: MatchDG) -> bool:
     "True in phase 1 (epochs before `matchdg.ctr_epochs`)."
     return self.learner.epoch < self.hp['ctr_epochs']
 
+@patch
 @torch.no_grad()
-def _representations(self: MatchDG) -> list:
+def representations(self: MatchDG) -> list:
     "The match network's representation (eval mode) of every training sample, per domain."
     was = self.match_net.training; self.match_net.eval()
     dev, bs = self.learner.device, self.learner.eval_batch_size
@@ -132,20 +135,20 @@ def _representations(self: MatchDG) -> list:
     self.match_net.train(was)
     return reps
 
-def _rematch(self: MatchDG) -> None:
+@patch
+def rematch(self: MatchDG) -> None:
     "Match every training sample to its nearest same-class input of each other domain."
     self.table = nearest_match(self.representations(), self.labels)
 
-def _before_epoch(self: MatchDG, epoch: int) -> None:
+@patch
+def before_epoch(self: MatchDG, epoch: int) -> None:
     ctr, every = self.hp['ctr_epochs'], self.hp['rematch_every']
     if 0 < epoch <= ctr and (epoch == ctr or epoch % every == 0) and self.matched_epoch < epoch:
         self.rematch(); self.matched_epoch = epoch
 
-MatchDG.contrastive_phase = property(_contrastive_phase)
-MatchDG.representations, MatchDG.rematch, MatchDG.before_epoch = _representations, _rematch, _before_epoch
-
 # %% ../../nbs/22_matchdg.ipynb #b427b27c
-def _sample_indices(self: MatchDG, batch: Batch) -> torch.Tensor:
+@patch
+def sample_indices(self: MatchDG, batch: Batch) -> torch.Tensor:
     "Position of each batch sample in its training domain, from `extras['idx']`."
     if 'idx' not in batch.extras:
         raise ValueError("matchdg needs batches from the balanced training loader (dgnotebook.tasks.train_loader), which "
@@ -153,7 +156,8 @@ def _sample_indices(self: MatchDG, batch: Batch) -> torch.Tensor:
                          "extras['idx']")
     return batch.extras['idx'].long().cpu()
 
-def _decorate(self: MatchDG, batch: Batch) -> Batch:
+@patch
+def decorate(self: MatchDG, batch: Batch) -> Batch:
     "The batch with each anchor's partner in `extras` (`match_x`, `match_y`, `match_d`, mask `match_ok`)."
     if 'match_ok' in batch.extras or not (self.contrastive_phase or self.hp['lambda'] > 0): return batch
     d, idx = batch.d.cpu(), self.sample_indices(batch)
@@ -161,7 +165,8 @@ def _decorate(self: MatchDG, batch: Batch) -> Batch:
     cand = torch.full((len(d), len(self.domains)), -1, dtype=torch.long)
     for e, tab in enumerate(self.table): cand[d == e] = tab[idx[d == e]]
     frac = 1.0 if self.contrastive_phase else self.hp['anchor_frac']
-    dom, pidx, ok = pick_partners(cand, rank, rank < torch.ceil(frac * count))
+    u = torch.rand(len(d), generator=make_generator(self.learner.seed, 4022, self.learner.step))   # partner domain: uniform
+    dom, pidx, ok = pick_partners(cand, u, rank < torch.ceil(frac * count))
     dev = batch.x.device
     mx, my, md = batch.x.new_zeros(batch.x.shape), torch.full_like(batch.y, -1), torch.full_like(batch.d, -1)
     for e in dom[ok].unique().tolist():
@@ -170,10 +175,9 @@ def _decorate(self: MatchDG, batch: Batch) -> Batch:
         s = sel.to(dev); mx[s], my[s], md[s] = x.to(mx), y.to(my), e
     return Batch(batch.x, batch.y, batch.d, {**batch.extras, 'match_x': mx, 'match_y': my, 'match_d': md, 'match_ok': ok.to(dev)})
 
-MatchDG.sample_indices, MatchDG.decorate = _sample_indices, _decorate
-
 # %% ../../nbs/22_matchdg.ipynb #016f3f94
-def _contrastive_terms(self: MatchDG, batch: Batch) -> dict:
+@patch
+def contrastive_terms(self: MatchDG, batch: Batch) -> dict:
     "Phase 1: the contrastive loss of the match network on the batch and its partners."
     batch = self.decorate(batch)
     ok, n = batch.extras['match_ok'], len(batch)
@@ -182,7 +186,8 @@ def _contrastive_terms(self: MatchDG, batch: Batch) -> dict:
     y_all = torch.cat([batch.y, batch.extras['match_y'][ok]])
     return {self.term('ctr'): contrastive_match_loss(z[:n][ok], z[n:], batch.y[ok], z, y_all, self.hp['tau'])}
 
-def _wrap(self: MatchDG, inner):
+@patch
+def wrap(self: MatchDG, inner):
     def objective(batch, params=None):
         if self.contrastive_phase: return self.contrastive_terms(batch)
         self._params = params
@@ -190,7 +195,8 @@ def _wrap(self: MatchDG, inner):
         finally: self._params = None
     return objective
 
-def _penalties(self: MatchDG, batch: Batch, out) -> dict:
+@patch
+def penalties(self: MatchDG, batch: Batch, out) -> dict:
     "Phase 2: λ times the mean squared distance between the anchors' and their partners' outputs."
     lam = self.hp['lambda']
     if lam == 0: return {self.term('match'): out.logits.new_zeros(())}
@@ -201,14 +207,12 @@ def _penalties(self: MatchDG, batch: Batch, out) -> dict:
     pick = (lambda o: o.logits) if self.hp['layer'] == 'logits' else (lambda o: o.features)
     return {self.term('match'): lam * matched_pair_distance(pick(out)[ok], pick(pout))}
 
-MatchDG.contrastive_terms, MatchDG.wrap, MatchDG.penalties = _contrastive_terms, _wrap, _penalties
-
 # %% ../../nbs/22_matchdg.ipynb #b1b502ba
-def _state_dict(self: MatchDG) -> dict:
+@patch
+def state_dict(self: MatchDG) -> dict:
     return {'table': self.table, 'matched_epoch': self.matched_epoch, 'match_net': self.match_net.state_dict()}
 
-def _load_state_dict(self: MatchDG, state: dict) -> None:
+@patch
+def load_state_dict(self: MatchDG, state: dict) -> None:
     self.table, self.matched_epoch = state['table'], state['matched_epoch']
     self.match_net.load_state_dict(state['match_net'])
-
-MatchDG.state_dict, MatchDG.load_state_dict = _state_dict, _load_state_dict
