@@ -261,7 +261,8 @@ def train_epoch(self: Learner) -> None:
     dl = train_loader(self.split, self.per_domain, self.seed, self.epoch, self.steps_per_epoch)
     n = len(dl)
     batches = itertools.islice(iter(dl), self.epoch_step, None)   # a resumed epoch skips what was trained
-    if self.progress: batches = _progress(batches, n, self.epoch_step, f'epoch {self.epoch}')
+    if self.progress: batches = _progress(batches, n, self.epoch_step, f'epoch {self.epoch + 1}/{self.epochs or "?"}')
+    self._bar = batches if self.progress else None
     for batch in batches:
         terms = self.train_step(batch)
         for k, v in terms.items(): self._sums[k] = self._sums.get(k, 0.) + v
@@ -295,6 +296,7 @@ def record_evaluation(self: Learner, epoch: int, end_of_epoch: bool = False) -> 
            'val_acc': _mean_acc(ev['val']), 'test_acc': _mean_acc(ev['test']), **ev,
            'seconds': time.perf_counter() - self._t0}
     self.history.append(rec)
+    if getattr(self, '_bar', None) is not None: self._bar.set_postfix(val=f"{rec['val_acc']:.3f}", test=f"{rec['test_acc']:.3f}")
     self._sums, self._n = {}, 0
     improved = self._update_selection(rec)
     if self.out_dir:
@@ -373,7 +375,10 @@ def read_checkpoint(path) -> dict:
                                   f"unread because loading it could run code: {fix}") from None
         raise CheckpointError(f"checkpoint {path} is damaged or not a checkpoint ({_first_line(e)}): {fix}") from None
     except Exception as e:
-        raise CheckpointError(f"checkpoint {path} is damaged or not a checkpoint ({type(e).__name__}: {_first_line(e)}): {fix}") from None
+        with open(path, 'rb') as f: head = f.read(4)
+        why = ('an empty file' if not head else 'a truncated or damaged archive' if head.startswith(b'PK')
+               else f'{type(e).__name__}: {_first_line(e)}')
+        raise CheckpointError(f"checkpoint {path} is damaged or not a checkpoint ({why}): {fix}") from None
     if not isinstance(s, dict) or s.get('format') != CHECKPOINT_FORMAT:
         got = s.get('format') if isinstance(s, dict) else type(s).__name__
         raise CheckpointError(f"{path} is not a {CHECKPOINT_FORMAT} checkpoint (found {str(got)[:60]!r}): {fix}")
