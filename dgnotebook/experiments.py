@@ -360,7 +360,7 @@ def _execute(p: dict, progress: bool = False) -> dict:
     with folder:
         action = decide_action(folder, spec, p['resume'], p['overwrite'])     # again, now that the folder is ours
         if action == 'done': return json.loads((folder.path / 'results.json').read_text())
-        clean_stale_tmp(folder.path)
+        clean_stale_tmp(folder.path, RUN_FILES)        # only the run's own: other tools may write in the folder
         if action == 'overwrite': folder.clear()
         meta = {'task': spec['task'], 'task_kwargs': spec['task_kwargs'], 'model': spec['model'], 'model_kwargs': spec['model_kwargs'],
                 'weights': spec['paths'].get('weights'), 'spec_hash': spec['spec_hash']}

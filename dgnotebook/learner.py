@@ -326,11 +326,12 @@ def save_json(obj, path) -> None:
         with open(tmp, 'w') as f: json.dump(obj, f, indent=1)
     atomic_write(path, w)
 
-def clean_stale_tmp(folder) -> list:
-    "Remove the temporary files `atomic_write` leaves when a process dies mid-write; returns their names."
+def clean_stale_tmp(folder, names=None) -> list:
+    "Remove the temporary files `atomic_write` leaves when a process dies mid-write (of the files `names`, or any); returns them."
     folder, gone = Path(folder), []
     if not folder.is_dir(): return gone
     for p in folder.glob('.*.tmp'):
+        if names is not None and not any(p.name.startswith(f'.{n}.') for n in names): continue   # another tool's file
         if p.is_file(): p.unlink(); gone.append(p.name)
     return sorted(gone)
 
