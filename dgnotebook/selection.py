@@ -14,15 +14,48 @@ import numpy as np
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['SPLITS', 'DOMAINBED_ENVIRONMENTS', 'DOMAINBED_ALGORITHMS', 'SELECTION_RULES', 'ERRORS', 'Run', 'Records', 'res_spec',
-           'load_records', 'read_domainbed', 'Draw', 'Group', 'groups', 'Choice', 'training_domain_acc', 'oracle_acc',
-           'MissingRuns', 'lodo_acc', 'SelectionRule', 'register_rule', 'get_rule', 'Pick', 'Selection', 'select',
-           'plot_rule_reads', 'mean_err', 'format_mean', 'Cell', 'Table', 'format_table', 'table', 'averages_table',
-           'delta_table', 'selection_rows', 'selection_csv', 'reproduce_command', 'Ranking', 'top', 'collect_text',
-           'plot_table', 'spearman', 'plot_val_vs_test', 'plot_selection_gap', 'plot_hparam_sensitivity',
-           'plot_trial_spread']
+__all__ = ['SPLITS', 'DOMAINBED_ENVIRONMENTS', 'DOMAINBED_ALGORITHMS', 'SELECTION_RULES', 'ERRORS', 'REPORT_FILES',
+           'plot_rule_reads', 'Run', 'Records', 'res_spec', 'load_records', 'read_domainbed', 'Draw', 'Group', 'groups',
+           'Choice', 'training_domain_acc', 'oracle_acc', 'MissingRuns', 'lodo_acc', 'SelectionRule', 'register_rule',
+           'get_rule', 'Pick', 'Selection', 'select', 'mean_err', 'format_mean', 'Cell', 'Table', 'format_table',
+           'table', 'averages_table', 'delta_table', 'selection_rows', 'selection_csv', 'reproduce_command', 'Ranking',
+           'top', 'collect_text', 'write_report', 'plot_table', 'spearman', 'plot_val_vs_test', 'plot_selection_gap',
+           'plot_hparam_sensitivity', 'plot_trial_spread']
 
-# %% ../nbs/51_selection.ipynb #ad40ae64
+# %% ../nbs/51_selection.ipynb #03a0ef4f
+def _axes(axes, n=1, size=(4.2, 3.2)):
+    import matplotlib.pyplot as plt
+    if axes is not None: return np.atleast_1d(axes)
+    _, ax = plt.subplots(1, n, figsize=(size[0] * n, size[1]), squeeze=False)
+    return ax[0]
+
+def plot_rule_reads(domains=('A', 'B', 'C'), checkpoints: int = 4, axes=None):
+    "For each rule: which records (run × number × checkpoint) it selects on and which it reports, for held-out τ = domains[0]."
+    from matplotlib.colors import ListedColormap
+    tau, others = domains[0], list(domains[1:])
+    rows = ([f'{{{tau}}}: {d} val' for d in others] + [f'{{{tau}}}: {tau} in', f'{{{tau}}}: {tau} out']
+            + [f'{{{tau},{v}}}: {v} in' for v in others])
+    ns = len(others)
+    def grid(rule):
+        g = np.zeros((len(rows), checkpoints))
+        if rule == 'training_domain': g[:ns] = 1; g[ns] = 2
+        if rule == 'oracle': g[ns + 1, -1] = 1; g[ns, -1] = 2
+        if rule == 'lodo': g[ns + 2:] = 1; g[ns] = 2
+        return g
+    axes = _axes(axes, 3, (3.4, 0.45 * len(rows) + 1))
+    cmap = ListedColormap(['#e6e6e6', '#4c72b0', '#dd8452'])
+    for ax, rule, title in zip(axes, ('training_domain', 'lodo', 'oracle'), ('training-domain validation', 'leave-one-domain-out', 'test-domain (oracle)')):
+        ax.imshow(grid(rule), cmap=cmap, vmin=0, vmax=2, aspect='auto')
+        ax.set_xticks(range(checkpoints), [f'e{i}' for i in range(checkpoints)])
+        ax.set_yticks(range(len(rows)), rows if ax is axes[0] else [''] * len(rows), fontsize=8)
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks(np.arange(-.5, checkpoints), minor=True); ax.set_yticks(np.arange(-.5, len(rows)), minor=True)
+        ax.grid(which='minor', color='w', lw=1.5); ax.tick_params(which='minor', length=0)
+    axes[0].figure.text(0.5, -0.02, 'blue: maximised (selects)   orange: reported at the chosen checkpoint   grey: not read',
+                        ha='center', fontsize=8)
+    return axes
+
+# %% ../nbs/51_selection.ipynb #b7bab013
 @dataclass
 class Run:
     "One run folder: what it trained, on which domains, with which hyper-parameters."
@@ -40,7 +73,7 @@ class Run:
     source: str = 'dgnotebook'
     domains: tuple = ()     # every domain of the task in the task's order, when the run says
 
-# %% ../nbs/51_selection.ipynb #656995d6
+# %% ../nbs/51_selection.ipynb #77b1e497
 SPLITS = ('val', 'in', 'out')
 
 class Records:
@@ -62,7 +95,7 @@ class Records:
         sk = ', '.join(f'{len(v)} {k}' for k, v in self.skipped.items() if v)
         return f"Records({len(self)} checkpoints of {len(self.runs)} runs{'; skipped ' + sk if sk else ''})"
 
-# %% ../nbs/51_selection.ipynb #61295ca9
+# %% ../nbs/51_selection.ipynb #0260b5a4
 @patch
 def _training_val(self: Records) -> np.ndarray:
     "Per record: unweighted mean of its run's training domains' validation accuracy (NaN if any is missing)."
@@ -94,7 +127,7 @@ def column(self: Records, part: str, domain: str) -> np.ndarray:
     "Accuracy of `domain` on `part` ('val', 'in', 'out') for every record (NaN where the run did not evaluate it)."
     return self.acc.get((part, domain), np.full(len(self), np.nan))
 
-# %% ../nbs/51_selection.ipynb #9c527380
+# %% ../nbs/51_selection.ipynb #c2fecf45
 _DRAW_KEYS = ('model', 'model_kwargs', 'task_kwargs', 'epochs', 'eval_every', 'val_fraction', 'seed', 'patience', 'step_options')
 
 def _acc(m, nan=float('nan')):
@@ -165,7 +198,7 @@ def from_results(cls: Records, results, paths=None) -> Records:
     for i, res in enumerate(results): _add_results(b, res, paths[i] if paths else f'run{i}')
     return b.build()
 
-# %% ../nbs/51_selection.ipynb #4b07d574
+# %% ../nbs/51_selection.ipynb #fa9223ba
 def _find_runs(paths) -> tuple[list, list]:
     "(dgnotebook run folders, DomainBed run folders) under `paths`, each sorted."
     ours, theirs = set(), set()
@@ -188,14 +221,14 @@ def load_records(paths, include_unfinished: bool = False) -> Records:
     for d in ours:
         done = os.path.exists(os.path.join(d, 'done.json'))
         if not (done or include_unfinished): skipped['unfinished'].append(d); continue
-        try: res = _read_json(os.path.join(d, 'results.json'))
-        except (OSError, ValueError): skipped['unreadable'].append(d); continue
-        sp = os.path.join(d, 'spec.json')
-        _add_results(b, res, d, _read_json(sp) if os.path.exists(sp) else None)
+        try:
+            res, sp = _read_json(os.path.join(d, 'results.json')), os.path.join(d, 'spec.json')
+            _add_results(b, res, d, _read_json(sp) if os.path.exists(sp) else None)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError): skipped['unreadable'].append(d)
     for d in theirs: _add_domainbed_run(b, d, include_unfinished, skipped)
     return b.build(skipped)
 
-# %% ../nbs/51_selection.ipynb #55e3521b
+# %% ../nbs/51_selection.ipynb #189219c7
 DOMAINBED_ENVIRONMENTS = {
     'Debug28': ['0', '1', '2'], 'Debug224': ['0', '1', '2'], 'ColoredMNIST': ['+90%', '+80%', '-90%'],
     'RotatedMNIST': ['0', '15', '30', '45', '60', '75'], 'VLCS': ['C', 'L', 'S', 'V'], 'PACS': ['A', 'C', 'P', 'S'],
@@ -203,10 +236,10 @@ DOMAINBED_ENVIRONMENTS = {
     'DomainNet': ['clip', 'info', 'paint', 'quick', 'real', 'sketch'],
     'SVIRO': ['aclass', 'escape', 'hilux', 'i3', 'lexus', 'tesla', 'tiguan', 'tucson', 'x5', 'zoe'],
     'WILDSCamelyon': [f'hospital_{i}' for i in range(5)], 'WILDSFMoW': [f'region_{i}' for i in range(6)]}
-DOMAINBED_ALGORITHMS = ['ERM', 'Fish', 'IRM', 'GroupDRO', 'Mixup', 'MLDG', 'CORAL', 'MMD', 'DANN', 'CDANN', 'MTL', 'SagNet',
-                        'ARM', 'VREx', 'RSC', 'SD', 'ANDMask', 'SANDMask', 'IGA', 'SelfReg', 'Fishr', 'TRM', 'IB_ERM',
-                        'IB_IRM', 'CAD', 'CondCAD', 'Transfer', 'CausIRL_CORAL', 'CausIRL_MMD', 'EQRM', 'RDM', 'ADRMX',
-                        'ERMPlusPlus', 'URM']
+DOMAINBED_ALGORITHMS = ['ERM', 'ERMPlusPlus', 'Fish', 'IRM', 'GroupDRO', 'Mixup', 'MLDG', 'CORAL', 'MMD', 'DANN', 'CDANN',
+                        'MTL', 'SagNet', 'ARM', 'VREx', 'RSC', 'SD', 'ANDMask', 'SANDMask', 'IGA', 'SelfReg', 'Fishr', 'TRM',
+                        'IB_ERM', 'IB_IRM', 'CAD', 'CondCAD', 'Transfer', 'CausIRL_CORAL', 'CausIRL_MMD', 'EQRM', 'RDM',
+                        'ADRMX', 'URM']     # `algorithms.ALGORITHMS`: the row order of DomainBed's tables
 
 def _env_names(dataset: str, n: int) -> list:
     names = DOMAINBED_ENVIRONMENTS.get(dataset)
@@ -243,7 +276,7 @@ def read_domainbed(folder, include_unfinished: bool = False) -> Records:
         raise FileNotFoundError(f"{str(folder)!r} holds no */results.jsonl: not a DomainBed sweep folder")
     return load_records(folder, include_unfinished)
 
-# %% ../nbs/51_selection.ipynb #dee76280
+# %% ../nbs/51_selection.ipynb #4c7404ea
 @dataclass
 class Draw:
     "One hyper-parameter draw inside a group: its single run(s) and its pair runs by extra held-out domain."
@@ -278,7 +311,7 @@ def groups(recs: Records) -> dict:
         g = gs[k]; g.draws = dict(sorted(g.draws.items())); out[k] = g
     return out
 
-# %% ../nbs/51_selection.ipynb #99974704
+# %% ../nbs/51_selection.ipynb #9541e0f5
 @dataclass
 class Choice:
     "What a rule chose inside one draw: a record (row) of the single run, its validation number and reported accuracy."
@@ -309,7 +342,7 @@ def oracle_acc(recs: Records, g: Group, d: Draw) -> Choice | None:
     r = rows[np.flatnonzero(recs.step[rows] == recs.step[rows].max())[-1]]
     return Choice(int(r), float(recs.column('out', g.domain)[r]), float(recs.column('in', g.domain)[r]))
 
-# %% ../nbs/51_selection.ipynb #b3055808
+# %% ../nbs/51_selection.ipynb #ecd4fac8
 class MissingRuns(Exception):
     "Runs a rule needs and cannot find: `.runs` lists (task, chain, trial, draw, held-out domains, spec)."
     def __init__(self, runs): super().__init__(f'{len(runs)} missing runs'); self.runs = runs
@@ -346,7 +379,7 @@ def lodo_acc(recs: Records, g: Group, d: Draw) -> Choice | None:
     i = int(np.argmax(_score(score)))
     return Choice(int(rows[i]), float(score[i]), float(recs.column('in', g.domain)[rows[i]]))
 
-# %% ../nbs/51_selection.ipynb #fa98bf44
+# %% ../nbs/51_selection.ipynb #dc1753ab
 @dataclass
 class SelectionRule:
     "A model-selection rule: `run_acc(records, group, draw) -> Choice | None`, the best checkpoint of one draw."
@@ -373,7 +406,7 @@ def get_rule(rule) -> SelectionRule:
         raise KeyError(f"unknown selection rule {rule!r}; registered: {', '.join(SELECTION_RULES)} (add one with register_rule)")
     return SELECTION_RULES[rule]
 
-# %% ../nbs/51_selection.ipynb #502935b1
+# %% ../nbs/51_selection.ipynb #5ac4cf7e
 @dataclass
 class Pick:
     "The chosen (draw, checkpoint) of one group under one rule."
@@ -427,40 +460,7 @@ def select(recs: Records, rule='training_domain', missing: str = 'error') -> Sel
     if lacking: raise ValueError(_launch_hint(lacking))
     return Selection(recs, rule.name, picks)
 
-# %% ../nbs/51_selection.ipynb #9d6bd002
-def _axes(axes, n=1, size=(4.2, 3.2)):
-    import matplotlib.pyplot as plt
-    if axes is not None: return np.atleast_1d(axes)
-    _, ax = plt.subplots(1, n, figsize=(size[0] * n, size[1]), squeeze=False)
-    return ax[0]
-
-def plot_rule_reads(domains=('A', 'B', 'C'), checkpoints: int = 4, axes=None):
-    "For each rule: which records (run × number × checkpoint) it selects on and which it reports, for held-out τ = domains[0]."
-    from matplotlib.colors import ListedColormap
-    tau, others = domains[0], list(domains[1:])
-    rows = ([f'{{{tau}}}: {d} val' for d in others] + [f'{{{tau}}}: {tau} in', f'{{{tau}}}: {tau} out']
-            + [f'{{{tau},{v}}}: {v} in' for v in others])
-    ns = len(others)
-    def grid(rule):
-        g = np.zeros((len(rows), checkpoints))
-        if rule == 'training_domain': g[:ns] = 1; g[ns] = 2
-        if rule == 'oracle': g[ns + 1, -1] = 1; g[ns, -1] = 2
-        if rule == 'lodo': g[ns + 2:] = 1; g[ns] = 2
-        return g
-    axes = _axes(axes, 3, (3.4, 0.45 * len(rows) + 1))
-    cmap = ListedColormap(['#e6e6e6', '#4c72b0', '#dd8452'])
-    for ax, rule in zip(axes, ('training_domain', 'lodo', 'oracle')):
-        ax.imshow(grid(rule), cmap=cmap, vmin=0, vmax=2, aspect='auto')
-        ax.set_xticks(range(checkpoints), [f'e{i}' for i in range(checkpoints)])
-        ax.set_yticks(range(len(rows)), rows if ax is axes[0] else [''] * len(rows), fontsize=8)
-        ax.set_title(get_rule(rule).title, fontsize=9)
-        ax.set_xticks(np.arange(-.5, checkpoints), minor=True); ax.set_yticks(np.arange(-.5, len(rows)), minor=True)
-        ax.grid(which='minor', color='w', lw=1.5); ax.tick_params(which='minor', length=0)
-    axes[0].figure.text(0.5, -0.02, 'blue: maximised (selects)   orange: reported at the chosen checkpoint   grey: not read',
-                        ha='center', fontsize=8)
-    return axes
-
-# %% ../nbs/51_selection.ipynb #1f967b4e
+# %% ../nbs/51_selection.ipynb #19cc087a
 ERRORS = {'se': 'SE = population std / √n (ddof 0, DomainBed)', 'se1': 'SE = sample std / √n (ddof 1)',
           'sd': 'sample std (ddof 1)', 'ci95': '95% t-interval half-width'}
 
@@ -484,9 +484,9 @@ def format_mean(values, err: str = 'se', fmt: str = 'text', sign: bool = False) 
     "'mean ± err' in percent with one decimal ('X' when there are no values)."
     m, e = mean_err(values, err)
     if m is None: return 'X'
-    return f"{m:{'+' if sign else ''}.1f}{_PM[fmt]}{'–' if np.isnan(e) else f'{e:.1f}'}"
+    return f"{m:{'+' if sign else ''}.1f}{_PM[fmt]}{('--' if fmt == 'latex' else '–') if np.isnan(e) else f'{e:.1f}'}"
 
-# %% ../nbs/51_selection.ipynb #0753d15f
+# %% ../nbs/51_selection.ipynb #3d48b17e
 @dataclass
 class Cell:
     "The per-trial values of one table cell and how many trials were planned."
@@ -537,9 +537,14 @@ class Table:
     def _repr_html_(self): return format_table(self, 'html')
     def __repr__(self): return format_table(self, 'text')
 
-# %% ../nbs/51_selection.ipynb #99947df7
+# %% ../nbs/51_selection.ipynb #8cde444f
 def _tex(s: str) -> str:
+    "`s` for LaTeX: special characters escaped (a cell already holding `$\\pm$` is left as it is)."
     return re.sub(r'([%&_#$])', r'\\\1', s) if '$\\pm$' not in s else s
+
+def _tex_text(s: str) -> str:
+    "Prose (titles, footers) for LaTeX: escaped, with ±, √ and · spelled in LaTeX."
+    return _tex(s).replace('±', '$\\pm$').replace('√n', '$\\sqrt{n}$').replace('·', '--')
 
 def _html(s: str) -> str: return s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
 
@@ -569,7 +574,7 @@ def format_table(t: Table, fmt: str = 'text', colwidth: int = 20) -> str:
     foot = f'<br><small>{_html(t.footer)}</small>' if t.footer else ''
     return (f'<div><b>{_html(t.title)}</b><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{foot}</div>')
 
-# %% ../nbs/51_selection.ipynb #63dae076
+# %% ../nbs/51_selection.ipynb #5b43a884
 def _task_domains(recs: Records, task: str) -> list:
     "Domains of `task`, in the task's order."
     runs = [r for r in recs.runs if r.task == task]
@@ -603,7 +608,7 @@ def _tasks(sel: Selection, task) -> list:
     if task not in tasks: raise ValueError(f"no selected runs of task {task!r}; tasks: {', '.join(tasks) or 'none'}")
     return [task]
 
-# %% ../nbs/51_selection.ipynb #e2d3b068
+# %% ../nbs/51_selection.ipynb #84d501f5
 def table(sel: Selection, task: str | None = None, err: str = 'se', trials: int | None = None, chains=None,
           strict: bool = True) -> Table:
     "Chains × held-out domains of `task` under `sel`'s rule: mean ± err over trials, with an Avg column."
@@ -653,7 +658,7 @@ class _Withheld(Cell):
     @property
     def missing(self) -> int: return max(self.n_missing, 1)
 
-# %% ../nbs/51_selection.ipynb #0604435e
+# %% ../nbs/51_selection.ipynb #d35b275a
 def delta_table(sel: Selection, baseline: str = 'erm', task: str | None = None, err: str = 'se',
                 trials: int | None = None, strict: bool = True) -> Table:
     "Paired differences to `baseline`: per trial chain − baseline, mean ± err over trials both have (points)."
@@ -672,7 +677,7 @@ def delta_table(sel: Selection, baseline: str = 'erm', task: str | None = None, 
     return Table(f'{task}, Δ to {baseline}, model selection: {get_rule(sel.rule).title}', chains, base.cols, cells,
                  err, strict, 'chain', foot)
 
-# %% ../nbs/51_selection.ipynb #66444e9c
+# %% ../nbs/51_selection.ipynb #e299afdc
 def selection_rows(*sels: Selection) -> list:
     "Long-form rows (dicts) of one or more selections."
     out = []
@@ -697,7 +702,7 @@ def selection_csv(*sels: Selection, path=None) -> str:
         tmp = Path(str(path) + '.tmp'); tmp.write_text(buf.getvalue()); os.replace(tmp, path)
     return buf.getvalue()
 
-# %% ../nbs/51_selection.ipynb #72fee928
+# %% ../nbs/51_selection.ipynb #2266784a
 def reproduce_command(run: Run, test_domains=None, out: str | None = None) -> str:
     "The command that reruns `run` (optionally holding out `test_domains` instead)."
     sp, test = run.spec, list(test_domains or run.test_domains)
@@ -738,7 +743,7 @@ def _task_default(task: str):
         return TASK_DEFAULTS.get(task)
     except ImportError: return None
 
-# %% ../nbs/51_selection.ipynb #cb756f9c
+# %% ../nbs/51_selection.ipynb #0a1cd5c1
 class Ranking(list):
     "Ranked draws of one group (dicts), printed as a table of the hyper-parameters that differ between draws."
     def __repr__(self):
@@ -774,7 +779,7 @@ def top(recs: Records, task: str, chain: str, test_domain: str, rule='training_d
     if lacking and missing == 'error': raise ValueError(_launch_hint(lacking))
     return out
 
-# %% ../nbs/51_selection.ipynb #c78c9f1e
+# %% ../nbs/51_selection.ipynb #7a625690
 def collect_text(recs: Records, rules=('training_domain', 'lodo', 'oracle'), fmt: str = 'domainbed',
                  err: str = 'se') -> str:
     "Every task's table and the averages table for each rule, as DomainBed's `collect_results` lays them out."
@@ -801,7 +806,42 @@ def _table_for(sel: Selection, task: str, err: str, chains: list, strict: bool) 
     doms, N = _task_domains(sel.records, task), _planned(sel.records, task)
     return Table(task, chains, doms, [[Cell([], N) for _ in doms] for _ in chains], err, strict)
 
-# %% ../nbs/51_selection.ipynb #a27cea83
+# %% ../nbs/51_selection.ipynb #2e3a8d99
+REPORT_FILES = ('results.md', 'results.tex', 'results.txt', 'selection.csv')
+
+def write_report(recs: Records, folder, rules=None, err: str = 'se', baseline: str | None = None,
+                 overwrite: bool = False) -> dict:
+    "Tables of every rule and task (Markdown, LaTeX, text) and `selection.csv` in `folder`; returns {name: path}."
+    folder = Path(folder)
+    there = [n for n in REPORT_FILES if (folder / n).exists()]
+    if there and not overwrite:
+        raise FileExistsError(f"{folder} already holds {', '.join(there)}; pass overwrite=True to replace them")
+    has_pairs = any(len(r.test_domains) == 2 for r in recs.runs)
+    rules = list(rules) if rules is not None else ['training_domain', *(['lodo'] if has_pairs else []), 'oracle']
+    sels = [select(recs, r, missing='drop' if r == 'lodo' else 'error') for r in rules]
+    tables = []
+    for sel in sels:
+        tasks = sorted({p.task for p in sel.picks})
+        tables += [table(sel, t, err) for t in tasks] + ([averages_table(sel, err)] if tasks else [])
+        if baseline is not None:
+            for t in tasks:
+                chains = {p.chain for p in sel.picks if p.task == t}
+                if baseline in chains and len(chains) > 1: tables.append(delta_table(sel, baseline, t, err))
+    head = f"{len(recs)} checkpoints of {len(recs.runs)} runs; skipped: " + (
+        ', '.join(f'{len(v)} {k}' for k, v in recs.skipped.items() if v) or 'none')
+    texts = {'results.md': '\n\n'.join([head] + [t.to_markdown() for t in tables]) + '\n',
+             'results.txt': '\n\n'.join([head] + [t.to_text() for t in tables]) + '\n',
+             'results.tex': '\n'.join(['\\documentclass{article}', '\\usepackage{booktabs}', '\\begin{document}', f'% {head}']
+                                      + [f'\\subsection*{{{_tex_text(t.title)}}}\n{t.to_latex()}\n\n{_tex_text(t.footer)}\n' for t in tables]
+                                      + ['\\end{document}']) + '\n',
+             'selection.csv': selection_csv(*sels)}
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name, text in texts.items():
+        tmp = folder / (name + '.tmp'); tmp.write_text(text); os.replace(tmp, folder / name); out[name] = folder / name
+    return out
+
+# %% ../nbs/51_selection.ipynb #95f162a7
 def plot_table(sels, task: str | None = None, err: str = 'se', axes=None):
     "Dot-and-whisker of each (chain, held-out domain) cell, one panel per selection (rule)."
     sels = [sels] if isinstance(sels, Selection) else list(sels)
@@ -819,7 +859,7 @@ def plot_table(sels, task: str | None = None, err: str = 'se', axes=None):
         ax.legend(fontsize=7)
     return axes
 
-# %% ../nbs/51_selection.ipynb #dda83994
+# %% ../nbs/51_selection.ipynb #262a1ca1
 def spearman(x, y) -> float:
     "Spearman rank correlation (average ranks for ties; NaN pairs dropped)."
     x, y = np.asarray(x, float), np.asarray(y, float)
@@ -858,7 +898,7 @@ def plot_val_vs_test(recs: Records, task: str, test_domain: str, trial: int = 0,
     ax.legend(fontsize=7)
     return ax
 
-# %% ../nbs/51_selection.ipynb #62f3cf89
+# %% ../nbs/51_selection.ipynb #b1f0e16d
 def plot_selection_gap(sel_x: Selection, sel_y: Selection, task: str | None = None, ax=None):
     "Mean selected accuracy per (chain, held-out domain) under two rules, against each other, with the diagonal."
     ax = _axes(ax)[0]
@@ -878,7 +918,7 @@ def plot_selection_gap(sel_x: Selection, sel_y: Selection, task: str | None = No
     ax.legend(fontsize=7)
     return ax
 
-# %% ../nbs/51_selection.ipynb #a6c200b9
+# %% ../nbs/51_selection.ipynb #2a413b1a
 def plot_hparam_sensitivity(recs: Records, task: str, chain: str, test_domain: str, param: str,
                             rule='training_domain', ax=None):
     "Validation and held-out accuracy of every draw against hyper-parameter `param`; winners circled."
@@ -896,7 +936,7 @@ def plot_hparam_sensitivity(recs: Records, task: str, chain: str, test_domain: s
         ax.scatter([float(r['hparams'][param]) for r in win], [100 * r['test'] for r in win], s=160, facecolor='none',
                    edgecolor='k', linewidth=1.2)
     xs = [float(r['hparams'][param]) for r in ranks if param in r['hparams']]
-    if min(xs) > 0 and max(xs) / min(xs) > 10: ax.set_xscale('log')
+    if min(xs) > 0 and max(xs) / min(xs) >= 10: ax.set_xscale('log')
     ax.set(xlabel=param, ylabel='accuracy %', title=f'{chain} on {task}, held out {test_domain} ({get_rule(rule).name})')
     ax.legend(fontsize=7)
     return ax
