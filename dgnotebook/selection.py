@@ -750,8 +750,9 @@ class Ranking(list):
         if not self: return 'Ranking([])'
         keys = sorted({k for r in self for k in r['hparams']})
         varying = [k for k in keys if len({json.dumps(r['hparams'].get(k), default=str) for r in self}) > 1] or keys
-        cols = ['trial', 'rank', 'h', 'val', 'test', 'step', *varying]
-        rows = [[str(r['trial']), str(r['rank']), str(r['h']), f"{r['val']:.4f}", f"{r['test']:.4f}", str(r['step']),
+        cols = ['trial', 'rank', 'draw', 'val', 'test', 'step', *varying]
+        rows = [[str(r['trial']), str(r['rank']), str(r['h'] if r['hparams_index'] is None else r['hparams_index']),
+                 f"{r['val']:.4f}", f"{r['test']:.4f}", str(r['step']),
                  *(str(r['hparams'].get(k, '')) for k in varying)] for r in self]
         w = [max(len(c), *(len(r[j]) for r in rows)) for j, c in enumerate(cols)]
         return '\n'.join('  '.join(c.ljust(w[j]) for j, c in enumerate(r)) for r in [cols] + rows)
@@ -779,7 +780,7 @@ def top(recs: Records, task: str, chain: str, test_domain: str, rule='training_d
     if lacking and missing == 'error': raise ValueError(_launch_hint(lacking))
     return out
 
-# %% ../nbs/51_selection.ipynb #7a625690
+# %% ../nbs/51_selection.ipynb #eeee11b7
 def collect_text(recs: Records, rules=('training_domain', 'lodo', 'oracle'), fmt: str = 'domainbed',
                  err: str = 'se') -> str:
     "Every task's table and the averages table for each rule, as DomainBed's `collect_results` lays them out."
@@ -806,7 +807,7 @@ def _table_for(sel: Selection, task: str, err: str, chains: list, strict: bool) 
     doms, N = _task_domains(sel.records, task), _planned(sel.records, task)
     return Table(task, chains, doms, [[Cell([], N) for _ in doms] for _ in chains], err, strict)
 
-# %% ../nbs/51_selection.ipynb #2e3a8d99
+# %% ../nbs/51_selection.ipynb #93b439ba
 REPORT_FILES = ('results.md', 'results.tex', 'results.txt', 'selection.csv')
 
 def write_report(recs: Records, folder, rules=None, err: str = 'se', baseline: str | None = None,
