@@ -82,8 +82,7 @@ class DANN(Link):
             self.class_embeddings = nn.Embedding(learner.n_classes, n).to(dev, dtype)
 
     def param_groups(self, lr):
-        ps = list(self.discriminator.parameters()) + (list(self.class_embeddings.parameters()) if self.conditional else [])
-        return [{'params': ps, 'lr': self.hp['lr_d'], 'weight_decay': self.hp['weight_decay_d'], 'betas': (self.hp['beta1'], 0.9)}]
+        return [{'params': self.adversary_params(), 'lr': self.hp['lr_d'], 'weight_decay': self.hp['weight_decay_d'], 'betas': (self.hp['beta1'], 0.9)}]
 
     def state_dict(self): return {'discriminator': self.discriminator.state_dict(), 'class_embeddings': self.class_embeddings.state_dict()}
     def load_state_dict(self, s):
@@ -129,11 +128,22 @@ def penalties(self: DANN, batch, out) -> dict:
     return {self.term('disc'): loss.detach(), self.term('adv'): -lam * loss}
 
 @patch
+def adversary_params(self: DANN) -> list:
+    "The parameters the discriminator steps train: the discriminator's, and the class embeddings for CDANN."
+    return list(self.discriminator.parameters()) + (list(self.class_embeddings.parameters()) if self.conditional else [])
+
+@patch
 def wrap(self: DANN, inner):
-    "On a discriminator step, every term but the discriminator's own is detached: the model does not move."
+    "On a discriminator step only the adversary's parameters receive a gradient: the model does not move."
     keep = self.term('disc')
     def objective(batch, params=None):
         terms = inner(batch, params)
         if not self.discriminator_step(): return terms
-        return {k: v if k == keep else v.detach() for k, v in terms.items()}
+        own, total = self.adversary_params(), sum(terms.values())
+        grads = torch.autograd.grad(total, own, allow_unused=True) if total.requires_grad else [None] * len(own)
+        out = {k: v.detach() for k, v in terms.items()}
+        lin = sum(((p * g).sum() for p, g in zip(own, grads) if g is not None), total.new_zeros(()).requires_grad_())
+        k = keep if keep in out else next(iter(out))
+        out[k] = out[k] + (lin - lin.detach())
+        return out
     return objective
