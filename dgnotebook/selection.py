@@ -19,8 +19,8 @@ __all__ = ['SPLITS', 'DOMAINBED_ENVIRONMENTS', 'DOMAINBED_ALGORITHMS', 'SELECTIO
            'Choice', 'training_domain_acc', 'oracle_acc', 'MissingRuns', 'lodo_acc', 'SelectionRule', 'register_rule',
            'get_rule', 'Pick', 'Selection', 'select', 'mean_err', 'format_mean', 'Cell', 'Table', 'format_table',
            'table', 'averages_table', 'delta_table', 'selection_rows', 'selection_csv', 'reproduce_command', 'Ranking',
-           'top', 'collect_text', 'write_report', 'plot_table', 'spearman', 'plot_val_vs_test', 'plot_selection_gap',
-           'plot_hparam_sensitivity', 'plot_trial_spread']
+           'top', 'collect_text', 'write_report', 'main', 'plot_table', 'spearman', 'plot_val_vs_test',
+           'plot_selection_gap', 'plot_hparam_sensitivity', 'plot_trial_spread']
 
 # %% ../nbs/51_selection.ipynb #03a0ef4f
 def _axes(axes, n=1, size=(4.2, 3.2)):
@@ -842,7 +842,35 @@ def write_report(recs: Records, folder, rules=None, err: str = 'se', baseline: s
         tmp = folder / (name + '.tmp'); tmp.write_text(text); os.replace(tmp, folder / name); out[name] = folder / name
     return out
 
-# %% ../nbs/51_selection.ipynb #95f162a7
+# %% ../nbs/51_selection.ipynb #56392754
+def main(argv=None) -> int:
+    "Entry point of `python -m dgnotebook.selection`."
+    import argparse, sys
+    p = argparse.ArgumentParser(prog='python -m dgnotebook.selection',
+                                description='Result tables of every selection rule from run folders (dgnotebook or DomainBed).')
+    p.add_argument('paths', nargs='+', help='folders holding run folders (results.json) or DomainBed jobs (results.jsonl)')
+    p.add_argument('--format', default='domainbed', choices=['domainbed', 'text', 'markdown', 'latex'],
+                   help="domainbed: collect_results' layout and lenient averages; the others: strict tables")
+    p.add_argument('--rules', nargs='+', default=['training_domain', 'lodo', 'oracle'])
+    p.add_argument('--err', default='se', choices=list(ERRORS))
+    p.add_argument('--include-unfinished', action='store_true', help='read runs that have not written done(.json)')
+    p.add_argument('--csv', metavar='PATH', help='also write the long form (selection.csv) to PATH')
+    a = p.parse_args(argv)
+    try:
+        recs = load_records(a.paths, a.include_unfinished)
+        print(collect_text(recs, a.rules, a.format, a.err))
+        if a.csv: selection_csv(*(select(recs, r, missing='drop') for r in a.rules), path=a.csv)
+    except (ValueError, KeyError, FileNotFoundError) as e:
+        print(f"python -m dgnotebook.selection: error: {e.args[0] if e.args else e}", file=sys.stderr); return 2
+    for k, v in recs.skipped.items():
+        if v: print(f'skipped {len(v)} {k} run(s), e.g. {v[0]}', file=sys.stderr)
+    return 0
+
+# %% ../nbs/51_selection.ipynb #7e617d16
+#| eval: false
+if __name__ == '__main__': raise SystemExit(main())
+
+# %% ../nbs/51_selection.ipynb #077130c9
 def plot_table(sels, task: str | None = None, err: str = 'se', axes=None):
     "Dot-and-whisker of each (chain, held-out domain) cell, one panel per selection (rule)."
     sels = [sels] if isinstance(sels, Selection) else list(sels)
@@ -860,7 +888,7 @@ def plot_table(sels, task: str | None = None, err: str = 'se', axes=None):
         ax.legend(fontsize=7)
     return axes
 
-# %% ../nbs/51_selection.ipynb #262a1ca1
+# %% ../nbs/51_selection.ipynb #1e167778
 def spearman(x, y) -> float:
     "Spearman rank correlation (average ranks for ties; NaN pairs dropped)."
     x, y = np.asarray(x, float), np.asarray(y, float)
@@ -899,7 +927,7 @@ def plot_val_vs_test(recs: Records, task: str, test_domain: str, trial: int = 0,
     ax.legend(fontsize=7)
     return ax
 
-# %% ../nbs/51_selection.ipynb #b1f0e16d
+# %% ../nbs/51_selection.ipynb #780488d0
 def plot_selection_gap(sel_x: Selection, sel_y: Selection, task: str | None = None, ax=None):
     "Mean selected accuracy per (chain, held-out domain) under two rules, against each other, with the diagonal."
     ax = _axes(ax)[0]
@@ -919,7 +947,7 @@ def plot_selection_gap(sel_x: Selection, sel_y: Selection, task: str | None = No
     ax.legend(fontsize=7)
     return ax
 
-# %% ../nbs/51_selection.ipynb #2a413b1a
+# %% ../nbs/51_selection.ipynb #6c4a59cb
 def plot_hparam_sensitivity(recs: Records, task: str, chain: str, test_domain: str, param: str,
                             rule='training_domain', ax=None):
     "Validation and held-out accuracy of every draw against hyper-parameter `param`; winners circled."
