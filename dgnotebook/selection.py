@@ -603,6 +603,8 @@ def _planned(recs: Records, task: str) -> int:
 def _tasks(sel: Selection, task) -> list:
     tasks = sorted({p.task for p in sel.picks})
     if task is None:
+        if not tasks: raise ValueError(f"nothing was selected under {sel.rule!r}: no finished run holds out a single domain "
+                                       f"({sel.records!r})")
         if len(tasks) > 1: raise ValueError(f"the selection holds several tasks ({', '.join(tasks)}); pass task=")
         return tasks
     if task not in tasks: raise ValueError(f"no selected runs of task {task!r}; tasks: {', '.join(tasks) or 'none'}")
