@@ -10,7 +10,7 @@ import torch
 from ..core import Batch, HParam, per_domain
 from ..learner import Output
 from ..chains import register
-from .vrex import AnnealedPenalty
+from .vrex import AnnealedPenalty, annealed_hparams
 
 # %% auto #0
 __all__ = ['ib_penalty', 'IB']
@@ -26,16 +26,8 @@ def ib_penalty(features: torch.Tensor) -> torch.Tensor:
 @register
 class IB(AnnealedPenalty):
     "Information-bottleneck penalty (Ahuja et al., 2021): γ_t times the per-domain variance of the features."
-    name = 'ib'
-    warmup_weight = 0.0
-    hparams = (
-        HParam('lambda', 100.0, low=0.0, high=1e7, log=True, search=('loguniform', 1e-1, 1e5),
-               doc='weight of the feature variance after the warm-up (DomainBed ib_lambda: 100, 10^U(-1,5))'),
-        HParam('anneal_steps', 500, low=0, high=1_000_000, search=('logint', 1, 10_000),
-               doc='steps at weight 0 before the penalty switches on (DomainBed: 500, int(10^U(0,4)))'),
-        HParam('reset_optimizer', True, doc='fresh optimizer when the penalty switches on (DomainBed)'))
+    name, warmup_weight = 'ib', 0.0
+    hparams = annealed_hparams(100.0, 'the feature variance', '0')
 
-    def penalties(self, batch: Batch, out: Output) -> dict:
-        w = self.weight()
-        if w == 0: return {self.term('penalty'): out.features.new_zeros(())}
-        return {self.term('penalty'): w * ib_penalty(per_domain(out.features, batch.d))}
+    def penalty(self, batch: Batch, out: Output) -> torch.Tensor:
+        return ib_penalty(per_domain(out.features, batch.d))

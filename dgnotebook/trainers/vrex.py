@@ -13,7 +13,7 @@ from ..learner import Link, Output
 from ..chains import register
 
 # %% auto #0
-__all__ = ['domain_risks', 'vrex_penalty', 'AnnealedPenalty', 'VREx']
+__all__ = ['domain_risks', 'vrex_penalty', 'AnnealedPenalty', 'annealed_hparams', 'VREx']
 
 # %% ../../nbs/16_vrex.ipynb #a2b5644b
 def domain_risks(logits: torch.Tensor, y: torch.Tensor, d: torch.Tensor) -> torch.Tensor:
@@ -27,8 +27,10 @@ def vrex_penalty(risks: torch.Tensor) -> torch.Tensor:
 
 # %% ../../nbs/16_vrex.ipynb #ecfd6488
 class AnnealedPenalty(Link):
-    "A loss-term link whose weight is `warmup_weight` for `anneal_steps` steps, then `lambda`; Adam is reset at the switch."
+    "A loss-term link `penalty.weight_t × penalty(batch, out)`: weight `warmup_weight` for `anneal_steps` steps, then `lambda`; Adam reset at the switch."
     warmup_weight: float = 1.0
+
+    def penalty(self, batch: Batch, out: Output) -> torch.Tensor: raise NotImplementedError
 
     def weight(self, step: int | None = None) -> float:
         "Penalty weight at `step` (default: the learner's current step)."
@@ -41,19 +43,24 @@ class AnnealedPenalty(Link):
         T = self.hp['anneal_steps']
         if self.hp['reset_optimizer'] and T > 0 and self.learner.step == T: self.learner.reset_optimizer()
 
+    def penalties(self, batch: Batch, out: Output) -> dict:
+        w = self.weight()   # at weight 0 the penalty is not computed: the step is ERM's to the bit
+        return {self.term('penalty'): out.logits.new_zeros(()) if w == 0 else w * self.penalty(batch, out)}
+
+def annealed_hparams(lam: float, what: str, warmup: str) -> tuple:
+    "The three declarations of an `AnnealedPenalty` with DomainBed's search distributions: lambda, anneal_steps, reset_optimizer."
+    return (HParam('lambda', lam, low=0.0, high=1e7, log=True, search=('loguniform', 1e-1, 1e5),
+                   doc=f'weight of {what} after the warm-up (DomainBed: {lam:g}, 10^U(-1,5))'),
+            HParam('anneal_steps', 500, low=0, high=1_000_000, search=('logint', 1, 10_000),
+                   doc=f'steps at weight {warmup} before the switch to lambda (DomainBed: 500, int(10^U(0,4)))'),
+            HParam('reset_optimizer', True, doc='fresh optimizer when the weight switches to lambda (DomainBed)'))
+
 # %% ../../nbs/16_vrex.ipynb #91e07356
 @register
 class VREx(AnnealedPenalty):
     "V-REx (Krueger et al., 2021): λ_t times the variance of the training domains' risks (DomainBed's schedule)."
     name, min_domains = 'vrex', 2
-    hparams = (
-        HParam('lambda', 10.0, low=0.0, high=1e7, log=True, search=('loguniform', 1e-1, 1e5),
-               doc='weight of the variance of the domain risks after the warm-up (DomainBed: 10, 10^U(-1,5))'),
-        HParam('anneal_steps', 500, low=0, high=1_000_000, search=('logint', 1, 10_000),
-               doc='steps at weight 1 before switching to lambda (DomainBed: 500, int(10^U(0,4)))'),
-        HParam('reset_optimizer', True, doc='fresh optimizer when the weight switches to lambda (DomainBed)'))
+    hparams = annealed_hparams(10.0, 'the variance of the domain risks', '1')
 
-    def penalties(self, batch: Batch, out: Output) -> dict:
-        w = self.weight()
-        if w == 0: return {self.term('penalty'): out.logits.new_zeros(())}
-        return {self.term('penalty'): w * vrex_penalty(domain_risks(out.logits, batch.y, batch.d))}
+    def penalty(self, batch: Batch, out: Output) -> torch.Tensor:
+        return vrex_penalty(domain_risks(out.logits, batch.y, batch.d))
