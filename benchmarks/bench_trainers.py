@@ -34,10 +34,13 @@ BENCH_SETTINGS = {
     'fishr': {'fishr.layers': 'head'},
     'andmask': {'andmask.tau': 1.0},
     'fish': {'fish.meta_lr': 0.5},
+    'vrex': {'vrex.anneal_steps': 0},      # the penalty at its full weight from the first step
+    'ib': {'ib.anneal_steps': 0},
 }
 # targets: CPU time per image as a ratio to ERM
 TARGETS = {'irm': 1.25, 'fishr': 1.3, 'coral': 1.4, 'mmd': 1.4, 'causirl': 1.2, 'mldg': 1.15, 'dial': 5.5,
-           'sma': 1.05, 'ema': 1.05, 'miro': 1.7, 'matchdg': 1.5, 'erm': 1.0, 'swad': 1.05}
+           'sma': 1.05, 'ema': 1.05, 'miro': 1.7, 'matchdg': 1.5, 'erm': 1.0, 'swad': 1.05,
+           'vrex': 1.1, 'groupdro': 1.1, 'sd': 1.1, 'ib': 1.1, 'mixup': 1.1}
 # targets for update rules: CPU time per image as a ratio to a bare PyTorch loop of the same update (BARE_LOOPS)
 FLOOR_TARGETS = {'andmask': 1.2, 'fish': 1.2}
 
