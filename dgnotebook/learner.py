@@ -369,7 +369,9 @@ def read_checkpoint(path) -> dict:
     if path.is_dir(): raise CheckpointError(f"checkpoint {path} is a folder, not a checkpoint file")
     if not path.exists(): raise FileNotFoundError(f"no checkpoint {path}")
     fix = "delete it, or start the run again with overwrite (--overwrite)"
-    try: s = torch.load(path, map_location='cpu', weights_only=True)
+    try:
+        with warnings.catch_warnings():          # torch warns about foreign pickles before refusing them
+            warnings.simplefilter('ignore'); s = torch.load(path, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as e:
         if 'weights only' in str(e).lower():
             raise CheckpointError(f"checkpoint {path} holds objects other than tensors and plain data; it was refused "
