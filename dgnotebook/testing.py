@@ -56,8 +56,8 @@ def toy_split(n_domains: int = 3, val_fraction: float = 0.2, **kwargs) -> TaskSp
 # %% ../nbs/08_testing.ipynb #652d4b59
 def heldout_accuracy(task: DomainTask, chain='erm', test_domains=None, seeds=(0, 1, 2), overrides=None, model=None,
                      epochs: int = 4, steps: int = 50, per_domain: int = 16, lr: float = 1e-2,
-                     val_fraction: float = 0.2, **learner_kwargs) -> list:
-    "Mean accuracy on `test_domains` after training `chain` for `epochs`×`steps` steps, one value per seed."
+                     val_fraction: float = 0.2, part: str = 'test', **learner_kwargs) -> list:
+    "Mean accuracy on `test_domains` (`part='val'`: on the training domains' validation parts) after `epochs`×`steps` steps, per seed."
     split = task.split(test_domains if test_domains is not None else task.domain_names[-1:], val_fraction=val_fraction)
     make = model or (lambda: mlp(task.input_shape, task.n_classes, hidden=64))
     accs = []
@@ -66,7 +66,7 @@ def heldout_accuracy(task: DomainTask, chain='erm', test_domains=None, seeds=(0,
         links = Chain.parse(chain, overrides) if isinstance(chain, str) else chain()
         lrn = Learner(make(), split, links, lr=lr, per_domain=per_domain, steps_per_epoch=steps, seed=s, **learner_kwargs)
         lrn.fit(epochs)
-        accs.append(float(np.mean([m['acc'] for m in lrn.evaluate()['test'].values()])))
+        accs.append(float(np.mean([m['acc'] for m in lrn.evaluate()[part].values()])))
     return accs
 
 def compare_with_erm(task: DomainTask, chains: dict, **kwargs) -> dict:
