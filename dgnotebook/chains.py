@@ -4,18 +4,41 @@
 
 # %% ../nbs/05_chains.ipynb #41212fa4
 from __future__ import annotations
-import difflib, importlib, json, keyword, pkgutil, shlex, sys
+import difflib, importlib, json, keyword, numbers, os, pkgutil, re, shlex, sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from .core import HParam
 from .learner import Link
 
 # %% auto #0
-__all__ = ['LINKS', 'LINK_KINDS', 'INCOMPATIBLE', 'NO_UPDATE_INSIDE', 'CHAIN_RULES', 'register', 'available_links', 'link_class',
+__all__ = ['MAX_MESSAGE', 'LINKS', 'LINK_KINDS', 'INCOMPATIBLE', 'NO_UPDATE_INSIDE', 'CHAIN_RULES', 'MAX_VALUE_CHARS',
+           'MAX_CONFIG_BYTES', 'one_line', 'short', 'ConfigError', 'register', 'available_links', 'link_class',
            'parse_chain', 'link_kinds', 'is_idle', 'refuse_duplicates', 'refuse_idle', 'refuse_two_evals',
            'hparam_targets', 'refuse_missing_targets', 'refuse_incompatible', 'refuse_update_inside',
-           'refuse_per_domain_update', 'validate_links',
-           'Chain', 'parse_overrides', 'load_overrides']
+           'refuse_per_domain_update', 'validate_links', 'plain_value', 'flat_overrides', 'as_overrides',
+           'parse_overrides', 'Chain', 'load_overrides']
+
+# %% ../nbs/05_chains.ipynb #d1aa2e21
+MAX_MESSAGE = 300   # characters of an error message, at most
+
+def one_line(msg, limit: int = MAX_MESSAGE) -> str:
+    "`msg` as one line of at most `limit` characters: whitespace collapsed, over-long words shortened, the end cut."
+    words = [w if len(w) <= 100 else f'{w[:60]}…[{len(w)} chars]' for w in str(msg).split()]
+    s = ' '.join(words)
+    return s if len(s) <= limit else s[:limit - 1] + '…'
+
+def short(x, n: int = 40) -> str:
+    "`repr(x)` cut to about `n` characters, for echoing user input in an error."
+    if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > 128:
+        return f'<an integer of {len(str(x)) if x.bit_length() < 10_000 else "about %d" % int(x.bit_length() * 0.30103)} digits>'
+    try: r = repr(x)
+    except Exception: r = f'<{type(x).__name__}>'            # deeply nested containers, objects whose repr fails
+    return r if len(r) <= n else f'{r[:n - 10]}…[{len(r)} chars]'
+
+class ConfigError(ValueError):
+    "A chain string, hyper-parameter override or hyper-parameter file that cannot be used; the message is one line."
+    def __init__(self, msg): super().__init__(one_line(msg))
 
 # %% ../nbs/05_chains.ipynb #1a83e653
 LINKS: dict = {}
@@ -29,33 +52,83 @@ def register(cls):
     LINKS[cls.name] = cls
     return cls
 
+_scanned = {}   # trainer package folder → its modification time when last scanned
+
 def _discover():
+    "Import every trainer module (again only when the trainer folder changed)."
     import dgnotebook.trainers as pkg
+    stamp = {p: os.stat(p).st_mtime_ns for p in pkg.__path__}
+    if stamp == _scanned: return
     for m in pkgutil.iter_modules(pkg.__path__): importlib.import_module(f'{pkg.__name__}.{m.name}')
+    _scanned.clear(); _scanned.update(stamp)
 
 def available_links() -> list:
     "Names of all registered trainer links."
     _discover()
     return sorted(LINKS)
 
+def _close_name(word: str, names) -> str | None:
+    "The registered name `word` is a typo of, if any: close, and not longer than it by more than one letter."
+    if not isinstance(word, str) or len(word) > 40: return None
+    close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6)
+    return close[0] if close and len(word) <= len(close[0]) + 1 else None
+
 def link_class(name: str):
     "The link class registered as `name`; an unknown name is an error that lists the valid ones."
     names = available_links()
-    if name not in LINKS:
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ''
-        raise ValueError(f"unknown trainer {name!r}{hint}; valid trainers: {', '.join(names)}")
+    if not isinstance(name, str) or name not in LINKS:
+        close = _close_name(name, names)
+        hint = f" (did you mean {close!r}?)" if close else ''
+        raise ConfigError(f"unknown trainer {short(name)}{hint}; valid trainers: {', '.join(names)}")
     return LINKS[name]
 
 # %% ../nbs/05_chains.ipynb #807f1145
+def _glued(word: str, names) -> list | None:
+    "`word` cut into registered names written without '_' (`'irmcoral'` → `['irm', 'coral']`), or None."
+    best = {0: []}                                   # position → a cut of word[:position]
+    for i in range(len(word)):
+        if i not in best: continue
+        for n in names:
+            if word.startswith(n, i) and i + len(n) not in best: best[i + len(n)] = best[i] + [n]
+    cut = best.get(len(word))
+    return cut if cut and len(cut) > 1 and len(set(cut)) == len(cut) else None
+
+def _unknown_part(part: str, parts: list, spec: str, names) -> str:
+    glued = _glued(part, names)
+    if glued:
+        fix = '_'.join(p if p != part else '_'.join(glued) for p in parts)
+        return f"chain trainers are joined by '_': write {fix!r} (not {short(spec)})"
+    close = _close_name(part, names)
+    hint = f" (did you mean {close!r}?)" if close else ''
+    return f"unknown trainer {short(part)}{hint}; valid trainers: {', '.join(names)}"
+
 def parse_chain(spec: str) -> list:
     "Link names of a chain string such as `'irm_coral'`, validated against the registry."
-    if not isinstance(spec, str) or not spec.strip(): raise ValueError("empty chain; write e.g. 'erm' or 'irm_coral'")
-    parts = spec.strip().lower().split('_')
+    if isinstance(spec, (list, tuple)) and spec and all(isinstance(s, str) for s in spec): spec = '_'.join(spec)
+    if not isinstance(spec, str):
+        raise ConfigError(f"a chain is a string such as 'irm_coral' (trainer names joined by '_'), got {type(spec).__name__} {short(spec)}")
+    s = spec.strip().lower()
+    if not s: raise ConfigError("empty chain; write e.g. 'erm' or 'irm_coral'")
+    names = available_links()
+    if len(s) > 200:
+        raise ConfigError(f"chain {short(spec)} is {len(spec)} characters long; a chain names a few trainers joined by '_', e.g. 'irm_coral'")
+    if re.search(r'[^a-z0-9_]', s):                  # another separator, or stray characters
+        words = [w for w in re.split(r'[^a-z0-9]+', s) if w]
+        bad = [w for w in words if w not in names]
+        if len(words) > 1 and not bad:
+            raise ConfigError(f"chain trainers are joined by '_': write {'_'.join(words)!r} (not {short(spec)})")
+        if len(words) > 1:
+            raise ConfigError(f"chain trainers are joined by '_' (e.g. 'irm_coral'), and {', '.join(map(short, bad))} "
+                              f"{'is not a trainer' if len(bad) == 1 else 'are not trainers'}; valid trainers: {', '.join(names)}")
+        if words and not bad:
+            raise ConfigError(f"chain {short(spec)} holds characters other than trainer names and '_': write {words[0]!r}")
+        raise ConfigError(f"unknown trainer {short(spec)}; a chain is trainer names joined by '_'; valid trainers: {', '.join(names)}")
+    parts = s.split('_')
     if any(p == '' for p in parts):
-        raise ValueError(f"chain {spec!r} has an empty part (doubled, leading or trailing '_'); "
-                         f"separate trainer names by a single '_', e.g. 'irm_fishr'")
-    for p in parts: link_class(p)
+        raise ConfigError(f"chain {short(spec)} has an empty part (doubled, leading or trailing '_'); "
+                          f"separate trainer names by a single '_', e.g. 'irm_fishr'")
+    for p in parts:
+        if p not in names: raise ConfigError(_unknown_part(p, parts, spec, names))
     return parts
 
 # %% ../nbs/05_chains.ipynb #f2978791
@@ -182,37 +255,129 @@ CHAIN_RULES = [refuse_duplicates, refuse_idle, refuse_two_evals, refuse_missing_
 def validate_links(links: list) -> None:
     "Refuse chains that cannot compose, with a message that says why (the first of `CHAIN_RULES` that objects)."
     for rule in CHAIN_RULES:
-        why = rule(list(links))
-        if why: raise ValueError(why)
+        try: why = rule(list(links))
+        except ValueError as e: why = str(e)          # e.g. a warm-up's targets that cannot be parsed
+        if why: raise ConfigError(why)
+
+# %% ../nbs/05_chains.ipynb #f0e61033
+MAX_VALUE_CHARS = 1000   # a string value longer than this is refused
+
+def plain_value(v, qn: str):
+    "`v` if it can be a hyper-parameter value (a number, a string or a boolean of sensible size), else a `ConfigError`."
+    if isinstance(v, str):
+        if len(v) > MAX_VALUE_CHARS:
+            raise ConfigError(f"{qn}: a value of {len(v)} characters ({short(v)}) is too long (at most {MAX_VALUE_CHARS})")
+        return v
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool) and abs(int(v)).bit_length() > 64:
+        raise ConfigError(f"{qn}={short(int(v))} is too large: hyper-parameters are numbers of at most 64 bits")
+    if isinstance(v, (bool, numbers.Real)): return v
+    if v is None: raise ConfigError(f"{qn} has no value (None); give a number, a string or true/false")
+    raise ConfigError(f"{qn}: a hyper-parameter value is a number, a string or true/false, got {type(v).__name__} {short(v)}")
+
+def flat_overrides(data, where: str = 'overrides') -> dict:
+    "Qualified name → plain value from a mapping, flat (`{'irm.lambda': 100}`) or grouped (`{'irm': {'lambda': 100}}`)."
+    if data is None: return {}
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where}: expected a mapping such as {{'irm.lambda': 100}} or {{'irm': {{'lambda': 100}}}}, got {type(data).__name__}")
+    out = {}
+    def put(qn, v):
+        if qn in out: raise ConfigError(f"{where}: {short(qn)} is given twice; give each hyper-parameter once")
+        out[qn] = v
+    for k, v in data.items():
+        if not isinstance(k, str):
+            raise ConfigError(f"{where}: hyper-parameter names are strings such as 'irm.lambda', got {type(k).__name__} {short(k)}")
+        if isinstance(v, Mapping) and '.' not in k:
+            for local, x in v.items():
+                if not isinstance(local, str) or not local or '.' in local:
+                    raise ConfigError(f"{where}: under {short(k)}, {short(local)} is not a hyper-parameter name such as 'lambda'")
+                put(f'{k}.{local}', x)
+        elif '.' in k: put(k, v)
+        else: raise ConfigError(f"{where}: {short(k)} is not a qualified hyper-parameter name such as 'irm.lambda' "
+                                f"(or a trainer name holding a mapping)")
+    return out
+
+def as_overrides(overrides) -> dict:
+    "Qualified name → value from `None`, a mapping (flat or grouped) or a list of `--set` strings (`['irm.lambda=100']`)."
+    if isinstance(overrides, str):
+        raise ConfigError(f"overrides are a mapping or a list of 'name=value' strings, got the string {short(overrides)}; "
+                          f"write [{short(overrides)}] for one override, or load_overrides(path) for a file")
+    if isinstance(overrides, (list, tuple)): return parse_overrides(overrides)
+    return flat_overrides(overrides)
+
+# %% ../nbs/05_chains.ipynb #502631fe
+def parse_overrides(items) -> dict:
+    "`['irm.lambda=100', ...]` → `{'irm.lambda': '100', ...}` (a single string is one item)."
+    if items is None: return {}
+    if isinstance(items, str): items = [items]
+    if not isinstance(items, (list, tuple)):
+        raise ConfigError(f"--set values are a list of 'trainer.name=value' strings, got {type(items).__name__}")
+    out = {}
+    for it in items:
+        if not isinstance(it, str):
+            raise ConfigError(f"hyper-parameter override {short(it)} is not a string ({type(it).__name__}); write 'trainer.name=value', e.g. 'irm.lambda=100'")
+        k, sep, v = it.partition('=')
+        k, v = k.strip(), v.strip()
+        if not sep or not v or not re.fullmatch(r'[A-Za-z0-9]+\.[A-Za-z_][A-Za-z0-9_]*', k):
+            raise ConfigError(f"hyper-parameter override {short(it)} must look like 'trainer.name=value', e.g. 'irm.lambda=100'")
+        if k in out: raise ConfigError(f"hyper-parameter {k!r} is set twice ({short(out[k])} and {short(v)}); set it once")
+        out[k] = v
+    return out
 
 # %% ../nbs/05_chains.ipynb #c0e7dcc0
-def _unknown_hparam(qn: str, spec: str, decls) -> str:
-    close = difflib.get_close_matches(qn, list(decls), n=1)
+def _unknown_hparam(qn: str, names: list, decls) -> str:
+    spec, has = '_'.join(names), ', '.join(decls) or '(none)'
+    link, _, local = qn.partition('.')
+    if link not in names and link in LINKS:
+        return f"hyper-parameter {short(qn)} belongs to trainer {link!r}, which is not in chain {spec!r}; chain {spec!r} has: {has}"
+    typo = link if link in names else _close_name(link, names)         # suggest within the trainer meant
+    own = [k for k in decls if k.partition('.')[0] == typo]
+    close = difflib.get_close_matches(f'{typo}.{local}', own, n=1) if typo and len(qn) <= 60 else []
     hint = f" (did you mean {close[0]!r}?)" if close else ''
-    return f"unknown hyper-parameter {qn!r}{hint}; chain {spec!r} has: {', '.join(decls) or '(none)'}"
+    return f"unknown hyper-parameter {short(qn)}{hint}; chain {spec!r} has: {has}"
+
+def _validate(decl: HParam, value, qn: str):
+    "`decl.validate(value)`, every refusal a `ConfigError` that echoes the value in short."
+    value = plain_value(value, qn)
+    if isinstance(value, bool) and decl.kind in (int, float):
+        raise ConfigError(f"{qn}={value} is not a valid {decl.kind.__name__}: give a number, not true/false")
+    if decl.kind is bool and isinstance(value, numbers.Number) and not isinstance(value, bool) and value not in (0, 1):
+        raise ConfigError(f"{qn}={short(value)} is not a valid bool: give true/false (or 1/0)")
+    try: return decl.validate(value, qn)
+    except (ValueError, TypeError, OverflowError) as e:
+        msg = str(e)
+        if isinstance(value, str) and len(value) > 40: msg = msg.replace(repr(value), short(value))
+        if decl.low is None or decl.high is None:                   # '[0, None]' → 'at least 0'
+            msg = msg.replace(f'is out of range [{decl.low}, {decl.high}]',
+                              f'is out of range (at least {decl.low})' if decl.high is None else f'is out of range (at most {decl.high})')
+        raise ConfigError(msg) from None
 
 class Chain:
     "An ordered list of trainer links, outermost first; `spec` is its chain string."
     def __init__(self, links):
-        links = list(links)
+        if isinstance(links, str):
+            raise ConfigError(f"Chain([...]) takes link objects such as [IRM(), CORAL()]; for a chain string write Chain.parse({short(links)})")
+        try: links = list(links)
+        except TypeError: raise ConfigError(f"Chain([...]) takes a list of link objects, got {type(links).__name__}") from None
         for l in links:
             if isinstance(l, type) and issubclass(l, Link):
-                raise ValueError(f"a chain holds link objects: write {l.__name__}() instead of {l.__name__}")
-            if not isinstance(l, Link): raise ValueError(f"{l!r} is not a trainer link (a dgnotebook.learner.Link)")
-        if not links: raise ValueError("a chain needs at least one link; write e.g. 'erm' or Chain([ERM()])")
+                raise ConfigError(f"a chain holds link objects: write {l.__name__}() instead of {l.__name__}")
+            if not isinstance(l, Link): raise ConfigError(f"{short(l)} is not a trainer link (a dgnotebook.learner.Link)")
+        if not links: raise ConfigError("a chain needs at least one link; write e.g. 'erm' or Chain([ERM()])")
         self.links = links
         validate_links(self.links)
 
     @classmethod
-    def parse(cls, spec: str, overrides: dict | None = None) -> Chain:
+    def parse(cls, spec: str, overrides=None) -> Chain:
         "The chain of `spec`, with hyper-parameter `overrides` by qualified name (applied before validation)."
         names = parse_chain(spec)
         decls = {f'{n}.{h.name}': h for n in names for h in link_class(n).hparams}
         local = {n: {} for n in names}
-        for qn, v in (overrides or {}).items():
-            if qn not in decls: raise ValueError(_unknown_hparam(qn, '_'.join(names), decls))
-            n, _, k = qn.partition('.'); local[n][k] = v
-        return cls([link_class(n)(**local[n]) for n in names])
+        for qn, v in as_overrides(overrides).items():
+            if qn not in decls: raise ConfigError(_unknown_hparam(qn, names, decls))
+            n, _, k = qn.partition('.'); local[n][k] = _validate(decls[qn], v, qn)
+        try: links = [link_class(n)(**local[n]) for n in names]
+        except ValueError as e: raise ConfigError(str(e)) from None
+        return cls(links)
 
     @property
     def spec(self) -> str: return _spec(self.links)
@@ -236,15 +401,15 @@ class Chain:
     def _find(self, qn: str):
         name, _, local = qn.partition('.')
         link = next((l for l in self.links if l.name == name), None)
-        if link is None or local not in link.hp: raise ValueError(_unknown_hparam(qn, self.spec, self.declarations))
+        if link is None or local not in link.hp: raise ConfigError(_unknown_hparam(qn, self.names, self.declarations))
         return link, local
 
-    def set(self, overrides: dict) -> Chain:
+    def set(self, overrides) -> Chain:
         "Set hyper-parameters by qualified name (`{'irm.lambda': 100}`), validating each; all or nothing."
         new = {}
-        for qn, v in dict(overrides).items():
+        for qn, v in as_overrides(overrides).items():
             link, local = self._find(qn)
-            new[(link, local)] = link.hp.decls[local].validate(v, qn)
+            new[(link, local)] = _validate(link.hp.decls[local], v, qn)
         old = {(l, k): l.hp[k] for l, k in new}
         for (l, k), v in new.items(): l.hp[k] = v
         try: validate_links(self.links)
@@ -261,42 +426,57 @@ class Chain:
     def __len__(self): return len(self.links)
     def __repr__(self): return f"Chain([{', '.join(map(repr, self.links))}])"
 
-# %% ../nbs/05_chains.ipynb #502631fe
-def parse_overrides(items) -> dict:
-    "`['irm.lambda=100', ...]` → `{'irm.lambda': '100', ...}`."
-    out = {}
-    for it in items or []:
-        k, sep, v = it.partition('=')
-        if not sep or '.' not in k or not v:
-            raise ValueError(f"hyper-parameter override {it!r} must look like 'trainer.name=value', e.g. 'irm.lambda=100'")
-        out[k.strip()] = v.strip()
-    return out
-
 # %% ../nbs/05_chains.ipynb #d5e50489
+MAX_CONFIG_BYTES = 1_000_000   # a hyper-parameter file larger than this is refused
+
+def _read_text(path: Path) -> str:
+    "The text of hyper-parameter file `path`, or a `ConfigError` that says why it cannot be read."
+    where = short(str(path), 80)
+    try: st = path.stat()
+    except FileNotFoundError: raise ConfigError(f"no hyper-parameter file {where}") from None
+    except (OSError, ValueError) as e: raise ConfigError(f"cannot read hyper-parameter file {where}: {getattr(e, 'strerror', None) or e}") from None
+    if path.is_dir(): raise ConfigError(f"{where} is a folder; give a hyper-parameter file (.yaml, .yml or .json)")
+    if path.suffix.lower() not in ('.yaml', '.yml', '.json'):
+        raise ConfigError(f"{where}: hyper-parameter files are .yaml, .yml or .json")
+    if st.st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{where} has {st.st_size} bytes; a hyper-parameter file holds a few names and values (at most {MAX_CONFIG_BYTES} bytes)")
+    try: raw = path.read_bytes()
+    except OSError as e: raise ConfigError(f"cannot read hyper-parameter file {where}: {e.strerror or e}") from None
+    try: return raw.decode('utf-8')
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{where} is not UTF-8 text (byte {e.start} is {raw[e.start]:#04x}); save it as YAML or JSON text") from None
+
+def _parse_text(text: str, path: Path):
+    "The data of a YAML (safe loader: no tags that build Python objects) or JSON text."
+    where = short(str(path), 80)
+    try:
+        if path.suffix.lower() == '.json': return json.loads(text)
+        import yaml
+        try: return yaml.safe_load(text)
+        except yaml.constructor.ConstructorError as e:
+            raise ConfigError(f"{where}: {e.problem} (line {e.problem_mark.line + 1}); hyper-parameter files hold "
+                              f"plain values only (numbers, strings, true/false, mappings)") from None
+        except yaml.YAMLError as e:
+            m = getattr(e, 'problem_mark', None)
+            at = f" at line {m.line + 1}, column {m.column + 1}" if m else ''
+            raise ConfigError(f"{where} is not valid YAML: {getattr(e, 'problem', None) or type(e).__name__}{at}") from None
+    except ConfigError: raise
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{where} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
+    except RecursionError:
+        raise ConfigError(f"{where} is nested too deeply; hyper-parameter files are flat or grouped by trainer") from None
+    except (ValueError, OverflowError) as e:    # e.g. an integer of more digits than Python converts
+        kind = 'a number with too many digits' if 'digits' in str(e) else 'a value that cannot be read'
+        raise ConfigError(f"{where} holds {kind}; hyper-parameters are plain numbers, strings or true/false") from None
+
 def load_overrides(source) -> dict:
     "Qualified name → value from a YAML/JSON file or a dict, flat (`{'irm.lambda': 100}`) or grouped (`{'irm': {'lambda': 100}}`)."
-    where = 'overrides'
     if isinstance(source, (str, Path)):
-        path = Path(source); where = str(path)
-        if not path.exists(): raise FileNotFoundError(f"no hyper-parameter file {path}")
-        text = path.read_text()
-        if path.suffix in ('.yaml', '.yml'):
-            import yaml
-            data = yaml.safe_load(text)
-        elif path.suffix == '.json': data = json.loads(text)
-        else: raise ValueError(f"{path}: hyper-parameter files are .yaml, .yml or .json")
-    else: data = source
-    if data is None: return {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{where}: expected a mapping such as {{'irm.lambda': 100}} or {{'irm': {{'lambda': 100}}}}, got {type(data).__name__}")
-    out = {}
-    for k, v in data.items():
-        if isinstance(v, dict):
-            for local, x in v.items(): out[f'{k}.{local}'] = x
-        elif isinstance(k, str) and '.' in k: out[k] = v
-        else: raise ValueError(f"{where}: {k!r} is not a qualified hyper-parameter name such as 'irm.lambda' "
-                               f"(or a trainer name holding a mapping)")
-    return out
+        if isinstance(source, str) and not source.strip(): raise ConfigError("empty hyper-parameter file name")
+        path = Path(source)
+        return flat_overrides(_parse_text(_read_text(path), path), short(str(path), 80))
+    if source is None or isinstance(source, Mapping): return flat_overrides(source)
+    raise ConfigError(f"load_overrides takes a file path (.yaml, .yml, .json) or a mapping, got {type(source).__name__}")
 
 # %% ../nbs/05_chains.ipynb #ec903c3b
 def _py_kwargs(values: dict) -> str:
