@@ -13,9 +13,10 @@ from fastcore.basics import patch
 # `dgnotebook-train --help` and errors in the arguments answer at once (keep this cell free of heavy imports)
 
 # %% auto #0
-__all__ = ['TASK_DEFAULTS', 'PATH_OPTIONS', 'SAFE_CHANGES', 'RUN_FILES', 'spec_hash', 'make_spec', 'default_run_dir',
+__all__ = ['TASK_DEFAULTS', 'PATH_OPTIONS', 'SAFE_CHANGES', 'RUN_FILES', 'DATASETS', 'spec_hash', 'make_spec', 'default_run_dir',
            'RunFolderError', 'RunFolder', 'spec_differences', 'decide_action', 'plan_run', 'run_experiment',
-           'results_table', 'plot_results', 'UsageError', 'make_parser', 'list_trainers', 'main']
+           'results_table', 'plot_results', 'add_image_arguments', 'image_args_error', 'image_run_kwargs', 'UsageError',
+           'make_parser', 'list_trainers', 'main']
 
 # %% ../nbs/50_experiments.ipynb #2f353225
 TASK_DEFAULTS = {
@@ -24,6 +25,7 @@ TASK_DEFAULTS = {
     'colored_mnist': dict(model='mlp', model_kwargs={'hidden': 256}, epochs=5, lr=1e-3, per_domain=256),
     'rotated_mnist': dict(model='small_cnn', model_kwargs={}, epochs=10, lr=1e-3, per_domain=64),
     'pacs_mini': dict(model='small_cnn', model_kwargs={}, epochs=5, lr=1e-3, per_domain=4),
+    'image_folder': dict(model='resnet50', model_kwargs={}, epochs=10, lr=5e-5, per_domain=32),   # DomainBed's ResNet defaults
 }
 _FALLBACK = dict(model='small_cnn', model_kwargs={}, epochs=5, lr=1e-3, per_domain=32)
 
@@ -67,14 +69,15 @@ def _plain(name: str, v):
 
 def make_spec(task: str, task_kwargs: dict, chain: str, hparams: dict, model: str, model_kwargs: dict, lr: float,
               weight_decay: float, per_domain: int, epochs: int, eval_every, seed: int, trial: int, test_domains: list,
-              val_fraction: float, patience) -> dict:
+              val_fraction: float, patience, step_options: dict | None = None) -> dict:
     "The resolved spec of a run (with `spec_hash`); path-like options go to `paths`, outside the hash."
     split_opts = lambda kw: ({k: v for k, v in kw.items() if k not in PATH_OPTIONS}, {k: str(v) for k, v in kw.items() if k in PATH_OPTIONS})
     (tkw, tpaths), (mkw, mpaths) = split_opts(task_kwargs), split_opts(model_kwargs)
     spec = {'task': task, 'task_kwargs': _plain('task option', tkw), 'chain': chain, 'hparams': _plain('hyper-parameter', hparams),
             'model': model, 'model_kwargs': _plain('model option', mkw), 'test_domains': list(test_domains),
             'val_fraction': val_fraction, 'trial': trial, 'seed': seed, 'lr': lr, 'weight_decay': weight_decay,
-            'per_domain': per_domain, 'epochs': epochs, 'eval_every': eval_every, 'patience': patience}
+            'per_domain': per_domain, 'epochs': epochs, 'eval_every': eval_every, 'patience': patience,
+            'step_options': _plain('step option', step_options or {})}
     spec['spec_hash'] = spec_hash(spec)
     spec['paths'] = {**tpaths, **mpaths}
     return spec
@@ -299,7 +302,8 @@ def _build_task(name: str, kwargs: dict):
 def _build_model(name: str, task, kwargs: dict, seed: int):
     from dgnotebook.core import seed_everything
     from dgnotebook.models import MODELS, get_model
-    if not isinstance(name, str) or name not in MODELS: raise ValueError(f"unknown model {name!r}; valid models: {', '.join(MODELS)}")
+    if not isinstance(name, str): raise ValueError(f"unknown model {name!r}; valid models: {', '.join(MODELS)}")
+    # get_model checks the name: a built-in net, any torchvision classification model, or timm:NAME
     seed_everything(seed)                  # the initial weights depend on the seed alone
     try: return get_model(name, task.input_shape, task.n_classes, **kwargs)
     except TypeError as e: raise ValueError(f"model {name!r} does not take options {sorted(kwargs)}: {_one_line(e, 120)}") from None
@@ -307,8 +311,10 @@ def _build_model(name: str, task, kwargs: dict, seed: int):
 # %% ../nbs/50_experiments.ipynb #4b4a3928
 def plan_run(task='colored_digits', chain='erm', test_domains=None, model=None, epochs=None, lr=None, per_domain=None,
              seed=0, overrides=None, out_dir=None, val_fraction=0.2, patience=None, resume=False, task_kwargs=None,
-             model_kwargs=None, device=None, weight_decay=0., trial=0, eval_every=None, overwrite=False) -> dict:
+             model_kwargs=None, device=None, weight_decay=0., trial=0, eval_every=None, overwrite=False,
+             data=None, step_options: dict | None = None, workers: int | None = None) -> dict:
     "Check every input and build what a run needs, training nothing: spec, folder, action, task split, chain, model."
+    if data is not None: task = 'image_folder'     # an image folder ROOT/domain/class/image
     if not isinstance(task, str): raise ValueError(f"task must be a task name, got {type(task).__name__}")
     d = TASK_DEFAULTS.get(task, _FALLBACK)
     epochs = _whole('epochs', d['epochs'] if epochs is None else epochs, 1, high=10**6)
@@ -338,18 +344,23 @@ def plan_run(task='colored_digits', chain='erm', test_domains=None, model=None, 
     from dgnotebook.chains import Chain
     ch = chain if isinstance(chain, Chain) else Chain.parse(chain, overrides)
     if isinstance(chain, Chain) and overrides: ch.set(overrides)
-    t = _build_task(task, tkw)
+    if data is not None:
+        from dgnotebook.images import image_folder_task
+        t = image_folder_task(data, **tkw); tkw = {**tkw, 'root': str(data)}
+    else: t = _build_task(task, tkw)
+    if workers is not None: _whole('workers', workers, 0, high=256)
+    if step_options is not None and not isinstance(step_options, dict): raise ValueError(f"step_options must be a mapping, got {type(step_options).__name__}")
     from dgnotebook.tasks import split_task
     split = split_task(t, test_domains if test_domains is not None else [t.domain_names[-1]], val_fraction=val_fraction, trial=trial)
     mname = model if model is not None else d['model']
     mkw = _mapping('model_kwargs', model_kwargs) if model_kwargs is not None else (dict(d['model_kwargs']) if model is None else {})
     net = _build_model(mname, t, mkw, seed)
     spec = make_spec(task, tkw, ch.spec, ch.values(), mname, mkw, lr, weight_decay, per_domain, epochs, eval_every,
-                     seed, trial, split.test_domains, val_fraction, patience)
+                     seed, trial, split.test_domains, val_fraction, patience, step_options)
     folder = RunFolder(out_dir if out_dir is not None else default_run_dir(spec))
     folder.check_free()
     return dict(spec=spec, folder=folder, action=decide_action(folder, spec, resume, overwrite), resume=resume,
-                overwrite=overwrite, chain=ch, split=split, net=net, device=device)
+                overwrite=overwrite, chain=ch, split=split, net=net, device=device, workers=workers)
 
 # %% ../nbs/50_experiments.ipynb #5a392817
 def _execute(p: dict, progress: bool = False) -> dict:
@@ -366,7 +377,7 @@ def _execute(p: dict, progress: bool = False) -> dict:
                 'weights': spec['paths'].get('weights'), 'spec_hash': spec['spec_hash']}
         lrn = Learner(p['net'], p['split'], p['chain'], lr=spec['lr'], weight_decay=spec['weight_decay'], per_domain=spec['per_domain'],
                       seed=spec['seed'], device=p['device'], out_dir=folder.path, patience=spec['patience'], progress=progress,
-                      eval_every=spec['eval_every'], meta=meta)
+                      eval_every=spec['eval_every'], meta=meta, step_options=spec['step_options'] or None, workers=p['workers'])
         if action == 'resume':
             old, init = folder.spec(), lrn.init_hash
             lrn.load_checkpoint()
@@ -388,10 +399,11 @@ def run_experiment(task: str = 'colored_digits', chain='erm', test_domains=None,
                    overrides: dict | None = None, out_dir=None, val_fraction: float = 0.2, patience: int | None = None,
                    resume=False, task_kwargs: dict | None = None, model_kwargs: dict | None = None,
                    device=None, progress: bool = False, weight_decay: float = 0., trial: int = 0,
-                   eval_every: int | None = None, overwrite: bool = False, dry_run: bool = False) -> dict:
+                   eval_every: int | None = None, overwrite: bool = False, dry_run: bool = False,
+                   data=None, step_options: dict | None = None, workers: int | None = None) -> dict:
     "Train `chain` on `task` holding out `test_domains`; return (and save) the results. `dry_run`: check all, train nothing."
     p = plan_run(task, chain, test_domains, model, epochs, lr, per_domain, seed, overrides, out_dir, val_fraction, patience,
-                 resume, task_kwargs, model_kwargs, device, weight_decay, trial, eval_every, overwrite)
+                 resume, task_kwargs, model_kwargs, device, weight_decay, trial, eval_every, overwrite, data, step_options, workers)
     if dry_run: return {'spec': p['spec'], 'out_dir': str(p['folder'].path), 'action': p['action']}
     return _execute(p, progress)
 
@@ -428,6 +440,61 @@ def plot_results(res, axes=None):
     axes[1].set(xlabel='step', ylabel='accuracy', ylim=(0, 1), title='per-domain accuracy'); axes[1].legend(fontsize=7)
     return axes
 
+# %% ../nbs/50_experiments.ipynb #9e1f7a43
+DATASETS = ('pacs', 'vlcs', 'officehome', 'terra', 'domainnet')   # the benchmarks `images.check_benchmark` knows
+
+def add_image_arguments(p: argparse.ArgumentParser) -> None:
+    "Flags for image folders, backbones and optimisation (parsing them imports nothing heavy)."
+    g = p.add_argument_group('image folders, backbones, optimisation')
+    g.add_argument('--data', metavar='ROOT', help='image folder ROOT/domain/class/image to train on (instead of --task)')
+    g.add_argument('--dataset', type=str.lower, help=f"check --data against a benchmark's domains and classes: {', '.join(DATASETS)}")
+    g.add_argument('--image-size', type=int, dest='image_size', help='image side in pixels (default 224 for --data)')
+    g.add_argument('--workers', type=int, help='DataLoader processes decoding images (default: cores - 1, at most 8)')
+    g.add_argument('--weights', metavar='PATH', help='backbone weights file (a state dict; loaded with weights_only=True)')
+    g.add_argument('--freeze-bn', action=argparse.BooleanOptionalAction, dest='freeze_bn',
+                   help='keep BatchNorm statistics fixed (default: frozen when --weights is given)')
+    g.add_argument('--dropout', type=float, help='dropout before the classifier head of an image backbone')
+    g.add_argument('--amp', type=str.lower, help='mixed precision: bf16 (CPU or GPU) or fp16 (CUDA, with loss scaling)')
+    g.add_argument('--schedule', type=str.lower, help='learning-rate schedule: constant, cosine, step')
+    g.add_argument('--warmup', type=int, help='steps of linear learning-rate warm-up')
+    g.add_argument('--clip', type=float, help='clip the global gradient norm to this value')
+    g.add_argument('--deterministic', action='store_true', help='deterministic cuDNN algorithms (recorded in the results)')
+
+def image_args_error(args, argv=None) -> str | None:
+    "The first problem with the image, backbone and optimisation flags, as one line; None when they are fine."
+    argv = sys.argv[1:] if argv is None else list(argv)
+    image_model = args.model not in (None, 'mlp', 'small_cnn') or (args.model is None and (args.data or args.task == 'pacs_mini'))
+    checks = [
+        (args.data and any(a == '--task' or a.startswith('--task=') for a in argv), "give --task or --data, not both"),
+        (args.dataset and not args.data, "--dataset checks an image folder: give the folder with --data ROOT"),
+        (args.dataset and args.dataset not in DATASETS, f"--dataset {args.dataset}: unknown; valid: {', '.join(DATASETS)}"),
+        (args.data and not Path(args.data or '.').expanduser().is_dir(), f"--data {args.data}: no such folder"),
+        ((args.image_size is not None or args.workers is not None) and not (args.data or args.task == 'pacs_mini'),
+         "--image-size and --workers apply to image folders (--data ROOT or --task pacs_mini)"),
+        (args.image_size is not None and args.image_size < 8, f"--image-size {args.image_size}: must be at least 8 pixels"),
+        (args.workers is not None and args.workers < 0, f"--workers {args.workers}: must be 0 (decode in the main process) or more"),
+        ((args.weights or args.freeze_bn is not None or args.dropout is not None) and not image_model,
+         "--weights, --freeze-bn and --dropout apply to image backbones (e.g. --model resnet18, resnet50, any torchvision model)"),
+        (args.weights and not Path(args.weights or '.').expanduser().is_file(), f"--weights {args.weights}: no such file"),
+        (args.dropout is not None and not 0 <= args.dropout < 1, f"--dropout {args.dropout}: must be in [0, 1)"),
+        (args.amp and args.amp not in ('bf16', 'fp16'), f"--amp {args.amp}: unknown; valid: bf16, fp16"),
+        (args.schedule and args.schedule not in ('constant', 'cosine', 'step'), f"--schedule {args.schedule}: unknown; valid: constant, cosine, step"),
+        (args.warmup is not None and args.warmup < 0, f"--warmup {args.warmup}: must be 0 or more steps"),
+        (args.clip is not None and not args.clip > 0, f"--clip {args.clip}: must be a positive gradient norm"),
+    ]
+    return next((msg for bad, msg in checks if bad), None)
+
+def image_run_kwargs(args, argv=None) -> dict:
+    "`run_experiment` keywords from the image, backbone and optimisation flags (a `ValueError` when one is wrong)."
+    if (err := image_args_error(args, argv)): raise ValueError(err)
+    tk = {'benchmark': args.dataset} if args.dataset else {}
+    if args.image_size is not None: tk['image_size'] = args.image_size
+    if args.workers is not None: tk['workers'] = args.workers
+    mk = {k: v for k, v in (('weights', args.weights), ('freeze_bn', args.freeze_bn), ('dropout', args.dropout)) if v is not None}
+    so = {k: getattr(args, k) for k in ('schedule', 'warmup', 'clip', 'amp') if getattr(args, k) is not None}
+    if args.deterministic: so['deterministic'] = True
+    return {'data': args.data, 'task_kwargs': tk, 'model_kwargs': mk or None, 'step_options': so or None, 'workers': args.workers}
+
 # %% ../nbs/50_experiments.ipynb #4309427c
 class UsageError(ValueError):
     "An argument the command line cannot parse."
@@ -440,7 +507,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument('--task', default='colored_digits', help=f"built-in task: {', '.join(TASK_DEFAULTS)}")
     p.add_argument('--chain', default='erm', help="trainer chain, outermost first, e.g. 'erm', 'irm_coral', 'dial_mldg_ema'")
     p.add_argument('--test-domain', nargs='+', dest='test_domains', help='held-out domain(s); default: the last domain of the task')
-    p.add_argument('--model', help='mlp, small_cnn, resnet18, resnet50; default depends on the task')
+    p.add_argument('--model', help='mlp, small_cnn, resnet18, resnet50, any torchvision classification model, timm:NAME; default depends on the task')
     p.add_argument('--epochs', type=int, help='epochs to train (>= 1); default depends on the task')
     p.add_argument('--lr', type=float, help='learning rate, in (0, 100]; default depends on the task')
     p.add_argument('--weight-decay', type=float, default=0., dest='weight_decay')
@@ -464,6 +531,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument('--quiet', action='store_true', help='no progress bar and no table')
     p.add_argument('--progress', action='store_true', help='a progress bar even when stderr is not a terminal')
     p.add_argument('--list', action='store_true', help='list trainers and their hyper-parameters, then exit')
+    add_image_arguments(p)
     return p
 
 def list_trainers() -> str:
@@ -499,16 +567,18 @@ def main(argv=None) -> int:
             except yaml.YAMLError as e: raise ValueError(f"{args.config}: not a YAML file of hyper-parameters ({_one_line(e, 120)})") from None
             overrides = {**config, **parse_overrides(args.set)}
         task_kwargs = {'n_per_env': args.n_per_env} if args.n_per_env is not None else None
+        img = image_run_kwargs(args, argv)   # --data, --dataset, --weights, --workers, --amp, --schedule, ... (validated)
+        task_kwargs = {**(task_kwargs or {}), **img.pop('task_kwargs')} or None
         resume = {'yes': True, 'auto': 'auto', None: False}[args.resume]
         progress = args.progress or (not args.quiet and sys.stderr.isatty())
         res = run_experiment(args.task, args.chain, args.test_domains, args.model, args.epochs, args.lr, args.per_domain,
                              args.seed, overrides, args.out, val_fraction=args.val_fraction, patience=args.patience,
                              resume=resume, task_kwargs=task_kwargs, device=args.device, progress=progress,
                              weight_decay=args.weight_decay, trial=args.trial, eval_every=args.eval_every,
-                             overwrite=args.overwrite, dry_run=args.dry_run)
+                             overwrite=args.overwrite, dry_run=args.dry_run, model_kwargs=img.pop('model_kwargs'), **img)
     except FloatingPointError as e:
         return _error(f"{_one_line(e, 240)}; the run folder keeps its last good checkpoint", code=1)
-    except (ValueError, KeyError, OSError) as e: return _error(_one_line(e))
+    except (ValueError, KeyError, OSError, ImportError) as e: return _error(_one_line(e))
     except KeyboardInterrupt: return _error("interrupted; continue with --resume", code=1)
     if args.dry_run: print(json.dumps(res, indent=1)); return 0
     if not args.quiet:

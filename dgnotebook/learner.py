@@ -18,6 +18,8 @@ from torch import nn
 from . import __version__
 from .core import Batch, HParam, HParams, seed_everything, get_device
 from .tasks import TaskSplit, train_loader, eval_batches
+from .images import balanced_loader, configure_split
+from .optim import StepOptions
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'Output', 'Link', 'forward_output', 'base_objective', 'build_objective', 'confusion_matrix',
@@ -120,7 +122,9 @@ class Learner:
                  device=None, out_dir=None, patience: int | None = None, progress: bool = False,
                  check_finite: bool = True, eval_batch_size: int = 512, callbacks=(),
                  eval_every: int | None = None,  # evaluate every this many steps; None: at the end of every epoch
-                 meta: dict | None = None):      # written into the results (task, model name, spec hash, ...)
+                 meta: dict | None = None,       # written into the results (task, model name, spec hash, ...)
+                 step_options=None,              # optim.StepOptions or its fields: lr schedule, clip, amp, cuDNN determinism
+                 workers: int | None = None):    # DataLoader workers decoding image domains (None: from the core count)
         self.model, self.split, self.links = model, split, list(getattr(links, 'links', links))
         self.lr, self.weight_decay, self.optimizer_name = lr, weight_decay, optimizer
         self.per_domain, self.steps_per_epoch, self.seed = per_domain, steps_per_epoch, seed
@@ -140,6 +144,9 @@ class Learner:
         self.stop_requested, self._sums, self._n, self._t0 = False, {}, 0, time.perf_counter()
         self.init_hash = weights_hash(getattr(model, 'featurizer', model))
         self.model.to(self.device)
+        self.step_options = step_options if isinstance(step_options, StepOptions) else StepOptions(**(step_options or {}))
+        self.step_options.prepare(self.model, self.device); self.workers = workers
+        configure_split(split, workers, pin_memory=self.device.type == 'cuda')
         self.initial_hparams = {f'{l.name}.{k}': v for l in self.links for k, v in l.hp.as_dict().items()}
         for link in self.links: link.setup(self)
         self.objective = build_objective(self.model, self.links)
@@ -214,15 +221,14 @@ def check_weights(self: Learner) -> None:
 @patch
 def train_step(self: Learner, batch: Batch) -> dict:
     "One optimisation step of the chain on `batch`; returns the detached terms."
-    batch = batch.to(self.device)
+    batch = batch.to(self.device); batch.x = self.step_options.batch_x(batch.x)
     for link in self.links: batch = link.decorate(batch)
     for link in self.links: link.before_batch(batch)
     self.opt.zero_grad(set_to_none=True)
-    terms = self.objective(batch)
+    with self.step_options.autocast(): terms = self.objective(batch)
     loss = total_loss(terms)
     if self.check_finite and not torch.isfinite(loss): raise _nonfinite_error(self, terms)
-    loss.backward()
-    self.opt.step()
+    self.step_options.step(self.opt, loss, self.step)   # scheduled lr, (scaled) backward, clipping, optimiser step
     if self.check_finite: self.check_weights()
     terms = {k: v.detach() for k, v in terms.items()}
     for link in self.links: link.after_batch(batch, terms)
@@ -258,9 +264,10 @@ def train_epoch(self: Learner) -> None:
     "Train the current epoch from step `epoch_step` to its end, evaluating whenever one is due."
     self.model.train()
     for link in self.links: link.before_epoch(self.epoch)
-    dl = train_loader(self.split, self.per_domain, self.seed, self.epoch, self.steps_per_epoch)
-    n = len(dl)
-    batches = itertools.islice(iter(dl), self.epoch_step, None)   # a resumed epoch skips what was trained
+    dl = balanced_loader(self.split, self.per_domain, self.seed, self.epoch, self.steps_per_epoch, start_step=self.epoch_step,
+                         workers=self.workers, pin_memory=self.device.type == 'cuda')
+    n = len(dl); self.step_options.total_steps = n * (self.epochs or self.epoch + 1)
+    batches = iter(dl)   # starts at epoch_step: a resumed epoch skips what was trained without decoding it
     if self.progress: batches = _progress(batches, n, self.epoch_step, f'epoch {self.epoch + 1}/{self.epochs or "?"}')
     self._bar = batches if self.progress else None
     for batch in batches:
@@ -486,7 +493,9 @@ def results(self: Learner, **meta) -> dict:
             'train_domains': self.split.train_domains, 'test_domains': self.split.test_domains,
             'epochs': self.epochs, 'eval_every': self.eval_every, 'dgnotebook_version': __version__,
             'backbone': {'name': meta.get('model', type(self.model).__name__), 'weights': meta.get('weights'),
+                         'weights_file': getattr(getattr(self.model, 'featurizer', None), 'weights_info', None),
                          'init_hash': self.init_hash},
+            'step_options': self.step_options.record(),
             'epochs_run': self.epoch, 'steps': self.step,
             'selected_epoch': sel['epoch'] if sel else None,
             'selected': {k: sel[k] for k in keys} if sel else None,

@@ -1,0 +1,172 @@
+"""Throughput of dgnotebook's image training pipeline against torchvision's ImageFolder + DataLoader, and its memory.
+
+1. Images per second, side by side in one run: a generated folder of JPEGs (4 domains x 7 classes x 200
+   images, sizes 160-480 px), training on 3 domains at 224 px with DomainBed's augmentation and ImageNet
+   normalisation, 0, 1 and 2 DataLoader workers. dgnotebook: `images.balanced_loader` (balanced batches of
+   `--per-domain` images per domain, per-sample seeded augmentation). Reference: one torchvision `ImageFolder`
+   per domain, concatenated, `DataLoader(shuffle=True)` with the same transform, batch size and workers.
+   Each repeat times `--batches` batches from creating the iterator (worker start-up included on both
+   sides); the two pipelines alternate within each repeat, and which goes first alternates. Printed: median and maximum images/s over
+   repeats and the ratios dgnotebook / torchvision (target >= 0.95). Wall-clock time: other load on the
+   machine only ever lowers a throughput, so on a busy machine the maximum is the steadier figure.
+2. Peak resident memory with 2 workers on a generated folder of 20,000 small JPEGs: indexing, splitting
+   and `--rss-batches` training batches in a fresh process, sampled every 50 ms over that process and its
+   workers: the proportional set size (PSS: a page shared by k processes counts 1/k in each) summed, which
+   is the memory the tree really holds, and the RSS summed (which counts each shared page once per
+   process). Target < 1.5 GB.
+
+One torch thread per process (OMP_NUM_THREADS=1, torch.set_num_threads(1)).
+
+    python benchmarks/bench_images.py
+    python benchmarks/bench_images.py --repeats 5 --batches 10
+"""
+import os
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+import argparse, statistics, subprocess, sys, threading, time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from dgnotebook.images import image_folder_task, balanced_loader, augment_transform
+
+torch.set_num_threads(1)
+
+
+def generate(root: Path, domains: int, classes: int, per_class: int, sizes=(160, 480), quality: int = 90) -> Path:
+    "A folder of smooth random JPEGs of varied sizes (skipped when it already holds them)."
+    n = domains * classes * per_class
+    if root.is_dir() and sum(1 for _ in root.rglob('*.jpg')) == n: return root
+    rng = np.random.default_rng(0)
+    for d in range(domains):
+        for c in range(classes):
+            folder = root / f'domain{d}' / f'class{c}'; folder.mkdir(parents=True, exist_ok=True)
+            for i in range(per_class):
+                w, h = (int(v) for v in rng.integers(sizes[0], sizes[1] + 1, 2))
+                small = Image.fromarray(rng.integers(0, 256, (6, 6, 3), dtype=np.uint8))
+                small.resize((w, h), Image.BICUBIC).save(folder / f'{i:05d}.jpg', quality=quality)
+    return root
+
+
+def ours(task, test, per_domain, workers, batches, seed):
+    split = task.split(test, val_fraction=0.)
+    t0 = time.perf_counter(); n = 0
+    for b, batch in enumerate(balanced_loader(split, per_domain, seed=seed, workers=workers)):
+        n += len(batch)
+        if b + 1 == batches: break
+    return n / (time.perf_counter() - t0)
+
+
+def reference(root, train_domains, batch_size, workers, batches, seed, size):
+    from torchvision.datasets import ImageFolder
+    ds = torch.utils.data.ConcatDataset([ImageFolder(str(root / d), transform=augment_transform(size)) for d in train_domains])
+    dl = torch.utils.data.DataLoader(ds, batch_size=batch_size, shuffle=True, num_workers=workers,
+                                     generator=torch.Generator().manual_seed(seed))
+    t0 = time.perf_counter(); n = 0
+    for b, (x, y) in enumerate(dl):
+        n += len(x)
+        if b + 1 == batches: break
+    return n / (time.perf_counter() - t0)
+
+
+def tree_memory(pid: int) -> tuple:
+    "(RSS, PSS) in bytes summed over `pid` and all its descendants."
+    import psutil
+    try:
+        p = psutil.Process(pid)
+        procs = [p, *p.children(recursive=True)]
+    except psutil.NoSuchProcess: return 0, 0
+    rss = pss = 0
+    for q in procs:
+        try: m = q.memory_full_info(); rss += m.rss; pss += m.pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied): pass
+    return rss, pss
+
+
+def peak_memory(fn, interval: float = 0.05):
+    "Run `fn()`, sampling the memory of this process tree; return (result, peak summed RSS, peak summed PSS)."
+    samples, stop = [tree_memory(os.getpid())], threading.Event()
+    def sample():
+        while not stop.is_set(): samples.append(tree_memory(os.getpid())); time.sleep(interval)
+    t = threading.Thread(target=sample, daemon=True); t.start()
+    try: out = fn()
+    finally: stop.set(); t.join()
+    return out, max(r for r, _ in samples), max(p for _, p in samples)
+
+
+def memory_run(big: Path, size: int, per_domain: int, batches: int) -> None:
+    "Index, split and load `batches` training batches with 2 workers, in this (fresh) process; print the peaks."
+    def run():
+        t = image_folder_task(big, image_size=size, workers=2)
+        split = t.split(t.domain_names[-1], val_fraction=0.2)
+        n = 0
+        for b, batch in enumerate(balanced_loader(split, per_domain, workers=2)):
+            n += len(batch)
+            if b + 1 == batches: break
+        return n, sum(len(d) for d in t.domains.values())
+    def run_reference():
+        from torchvision.datasets import ImageFolder
+        doms = sorted(p.name for p in big.iterdir())[:-1]
+        ds = torch.utils.data.ConcatDataset([ImageFolder(str(big / d), transform=augment_transform(size)) for d in doms])
+        n = 0
+        for b, (x, y) in enumerate(torch.utils.data.DataLoader(ds, batch_size=per_domain * len(doms), shuffle=True, num_workers=2)):
+            n += len(x)
+            if b + 1 == batches: break
+        return n, len(ds)
+    base = tree_memory(os.getpid())
+    for name, f in (('dgnotebook', run), ('torchvision ImageFolder (same workers and transform, for comparison)', run_reference)):
+        (n, n_images), rss, pss = peak_memory(f)
+        print(f"{name}: peak memory of the process + its 2 workers over {n_images} indexed images, {n} augmented {size} px "
+              f"images loaded: PSS {pss / 2**30:.2f} GB; RSS summed over the processes {rss / 2**30:.2f} GB")
+    print(f"(at start: PSS {base[1] / 2**30:.2f} GB; PSS counts a page shared by k processes 1/k in each, so it is the "
+          "memory the process tree holds; summed RSS counts shared pages once per process) target < 1.5 GB")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--root', default='/tmp/dgnotebook_bench_images', help='where the generated folders go')
+    ap.add_argument('--per-domain', type=int, default=32)
+    ap.add_argument('--batches', type=int, default=6, help='batches timed per measurement')
+    ap.add_argument('--repeats', type=int, default=3)
+    ap.add_argument('--workers', type=int, nargs='+', default=[0, 1, 2])
+    ap.add_argument('--size', type=int, default=224)
+    ap.add_argument('--rss-images', type=int, default=20000)
+    ap.add_argument('--rss-batches', type=int, default=20)
+    ap.add_argument('--skip-rss', action='store_true')
+    ap.add_argument('--memory-only', metavar='FOLDER', help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.memory_only: return memory_run(Path(args.memory_only), args.size, args.per_domain, args.rss_batches)
+    root = Path(args.root)
+
+    t0 = time.perf_counter()
+    folder = generate(root / 'jpegs_4x7x200', 4, 7, 200)
+    print(f"folder: {folder} (4 domains x 7 classes x 200 JPEGs, 160-480 px; ready in {time.perf_counter() - t0:.0f} s)")
+    task = image_folder_task(folder, image_size=args.size, workers=0)
+    test, train = task.domain_names[-1], task.domain_names[:-1]
+    bs = args.per_domain * len(train)
+    print(f"training on {train} at {args.size} px with augmentation; batches of {bs}; {args.batches} batches per measurement; "
+          f"{args.repeats} repeats; one torch thread per process")
+    print(f"{'workers':>7}  {'dgnotebook img/s (median, max)':>30}  {'torchvision img/s (median, max)':>31}  {'ratio of medians':>16}  {'ratio of maxima':>15}")
+    for w in args.workers:
+        a, b = [], []
+        for r in range(args.repeats):
+            runs = [lambda: a.append(ours(task, test, args.per_domain, w, args.batches, seed=r)),
+                    lambda: b.append(reference(folder, train, bs, w, args.batches, seed=r, size=args.size))]
+            for f in (runs if r % 2 == 0 else runs[::-1]): f()      # alternate which pipeline goes first
+        ma, mb = statistics.median(a), statistics.median(b)
+        print(f"{w:>7}  {ma:>20.1f}, {max(a):>7.1f}  {mb:>21.1f}, {max(b):>7.1f}  {ma / mb:>16.3f}  {max(a) / max(b):>15.3f}")
+    print("target: dgnotebook / torchvision >= 0.95")
+
+    if args.skip_rss: return
+    n_dom, n_cls = 4, 10
+    per_class = args.rss_images // (n_dom * n_cls)
+    t0 = time.perf_counter()
+    big = generate(root / f'small_{args.rss_images}', n_dom, n_cls, per_class, sizes=(48, 96), quality=80)
+    print(f"\nmemory: {big} ({n_dom * n_cls * per_class} JPEGs of 48-96 px; ready in {time.perf_counter() - t0:.0f} s)")
+    subprocess.run([sys.executable, __file__, '--memory-only', str(big), '--size', str(args.size),
+                    '--per-domain', str(args.per_domain), '--rss-batches', str(args.rss_batches)], check=True)
+
+
+if __name__ == '__main__':
+    main()
