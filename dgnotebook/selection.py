@@ -15,12 +15,12 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['SPLITS', 'DOMAINBED_ENVIRONMENTS', 'DOMAINBED_ALGORITHMS', 'SELECTION_RULES', 'ERRORS', 'REPORT_FILES',
-           'plot_rule_reads', 'Run', 'Records', 'res_spec', 'load_records', 'read_domainbed', 'Draw', 'Group', 'groups',
-           'Choice', 'training_domain_acc', 'oracle_acc', 'MissingRuns', 'lodo_acc', 'SelectionRule', 'register_rule',
-           'get_rule', 'Pick', 'Selection', 'select', 'mean_err', 'format_mean', 'Cell', 'Table', 'format_table',
-           'table', 'averages_table', 'delta_table', 'selection_rows', 'selection_csv', 'reproduce_command', 'Ranking',
-           'top', 'collect_text', 'write_report', 'main', 'plot_table', 'spearman', 'plot_val_vs_test',
-           'plot_selection_gap', 'plot_hparam_sensitivity', 'plot_trial_spread']
+           'plot_rule_reads', 'Run', 'Column', 'Records', 'res_spec', 'load_records', 'read_domainbed', 'Draw', 'Group',
+           'groups', 'Choice', 'training_domain_acc', 'oracle_acc', 'MissingRuns', 'lodo_acc', 'SelectionRule',
+           'register_rule', 'get_rule', 'Pick', 'Selection', 'select', 'mean_err', 'format_mean', 'Cell', 'Table',
+           'format_table', 'table', 'averages_table', 'delta_table', 'selection_rows', 'selection_csv',
+           'reproduce_command', 'Ranking', 'top', 'collect_text', 'write_report', 'main', 'plot_table', 'spearman',
+           'plot_val_vs_test', 'plot_selection_gap', 'plot_hparam_sensitivity', 'plot_trial_spread']
 
 # %% ../nbs/51_selection.ipynb #03a0ef4f
 def _axes(axes, n=1, size=(4.2, 3.2)):
@@ -73,8 +73,33 @@ class Run:
     source: str = 'dgnotebook'
     domains: tuple = ()     # every domain of the task in the task's order, when the run says
 
-# %% ../nbs/51_selection.ipynb #77b1e497
+# %% ../nbs/51_selection.ipynb #3309c8dc
 SPLITS = ('val', 'in', 'out')
+
+class Column:
+    "An accuracy column held only over the rows [lo, lo + len(values)) of the runs that have it; NaN elsewhere."
+    def __init__(self, lo: int, values: np.ndarray, n: int): self.lo, self.values, self.n = lo, values, n
+    def __len__(self): return self.n
+    def __getitem__(self, rows):
+        if isinstance(rows, (int, np.integer)):
+            i = int(rows) - self.lo
+            return float(self.values[i]) if 0 <= i < len(self.values) else float('nan')
+        rows = np.asarray(rows)
+        if rows.dtype == bool: rows = np.flatnonzero(rows)
+        i, out = rows - self.lo, np.full(rows.shape, np.nan)
+        ok = (i >= 0) & (i < len(self.values)); out[ok] = self.values[i[ok]]
+        return out
+    def __array__(self, dtype=None, copy=None):
+        full = np.full(self.n, np.nan); full[self.lo:self.lo + len(self.values)] = self.values
+        return full if dtype is None else full.astype(dtype)
+
+def _column(v, order: np.ndarray, n: int) -> Column:
+    "A `Column` from a full-length array or a (lo, values) range, with rows put in `order`."
+    lo, vals = v if isinstance(v, tuple) else (0, np.asarray(v, float))
+    hi, sub = lo + len(vals), order[lo:lo + len(vals)]
+    if len(sub) and (sub.min() < lo or sub.max() >= hi):           # order leaves the range: keep it full length
+        return Column(0, np.asarray(Column(lo, vals, n))[order], n)
+    return Column(lo, vals[sub - lo], n)
 
 class Records:
     "Checkpoint records of many runs, column-wise: `run`, `step`, `epoch`, `selectable`, `val`, `acc[(part, domain)]`."
@@ -83,7 +108,7 @@ class Records:
         self.runs = list(runs)
         self.run, self.step = np.asarray(run, np.int64)[order], np.asarray(step, np.int64)[order]
         self.epoch, self.selectable = np.asarray(epoch, float)[order], np.asarray(selectable, bool)[order]
-        self.acc = {k: np.asarray(v, float)[order] for k, v in acc.items()}
+        self.acc = {k: _column(v, order, len(order)) for k, v in acc.items()}
         self.skipped = skipped or {}
         bounds = np.searchsorted(self.run, np.arange(len(self.runs) + 1))
         self.start, self.stop = bounds[:-1], bounds[1:]
@@ -104,8 +129,8 @@ def _training_val(self: Records) -> np.ndarray:
     set_of_run = np.array([sets.setdefault(r.train_domains, len(sets)) for r in self.runs], np.int64)
     row_set = set_of_run[self.run] if len(self.runs) else np.zeros(0, np.int64)
     for doms, k in sets.items():
-        rows = row_set == k
-        cols = [self.acc.get(('val', d), np.full(len(self), np.nan))[rows] for d in doms]
+        rows = np.flatnonzero(row_set == k)
+        cols = [self.column('val', d)[rows] for d in doms]
         if cols: val[rows] = np.mean(cols, axis=0)
     return val
 
@@ -123,9 +148,10 @@ def rows(self: Records, runs) -> np.ndarray:
     return np.concatenate([np.arange(self.start[i], self.stop[i]) for i in runs]) if len(runs) else np.zeros(0, np.int64)
 
 @patch
-def column(self: Records, part: str, domain: str) -> np.ndarray:
-    "Accuracy of `domain` on `part` ('val', 'in', 'out') for every record (NaN where the run did not evaluate it)."
-    return self.acc.get((part, domain), np.full(len(self), np.nan))
+def column(self: Records, part: str, domain: str) -> Column:
+    "Accuracy of `domain` on `part` ('val', 'in', 'out'), indexable by record (NaN where the run did not evaluate it)."
+    c = self.acc.get((part, domain))
+    return c if c is not None else Column(0, np.zeros(0), len(self))
 
 # %% ../nbs/51_selection.ipynb #c2fecf45
 _DRAW_KEYS = ('model', 'model_kwargs', 'task_kwargs', 'epochs', 'eval_every', 'val_fraction', 'seed', 'patience', 'step_options')
@@ -165,18 +191,26 @@ class _Builder:
     def __init__(self): self.runs, self.chunks = [], []
     def add(self, run: Run, steps: list, epochs: list, selectable: list, cols: dict) -> None:
         "Add `run` with its checkpoints: `cols` maps (part, domain) to one accuracy per checkpoint."
-        self.chunks.append((len(self.runs), steps, epochs, selectable, cols)); self.runs.append(run)
+        cols = {k: np.asarray(v, float) for k, v in cols.items()}
+        self.chunks.append((steps, epochs, selectable, cols)); self.runs.append(run)
     def build(self, skipped=None) -> Records:
-        lens = [len(c[1]) for c in self.chunks]
+        "Records with the runs of each task next to each other, so a column spans only its task's rows."
+        ids = sorted(range(len(self.runs)), key=lambda i: self.runs[i].task)
+        runs, chunks = [self.runs[i] for i in ids], [self.chunks[i] for i in ids]
+        lens = [len(c[0]) for c in chunks]
         off = np.r_[0, np.cumsum(lens)].astype(np.int64); n = int(off[-1])
-        cat = lambda k, dt: np.concatenate([np.asarray(c[k], dt) for c in self.chunks]) if self.chunks else np.zeros(0, dt)
+        cat = lambda k, dt: np.concatenate([np.asarray(c[k], dt) for c in chunks]) if chunks else np.zeros(0, dt)
+        where = defaultdict(list)
+        for i, c in enumerate(chunks):
+            for key in c[3]: where[key].append(i)
         acc = {}
-        for i, c in enumerate(self.chunks):
-            for key, v in c[4].items():
-                if key not in acc: acc[key] = np.full(n, np.nan)
-                acc[key][off[i]:off[i + 1]] = v
-        run = np.repeat(np.array([c[0] for c in self.chunks], np.int64), lens)
-        return Records(self.runs, run, cat(1, np.int64), cat(2, float), cat(3, bool), acc, skipped)
+        for key, cs in where.items():
+            lo, hi = int(off[cs[0]]), int(off[cs[-1] + 1])
+            a = np.full(hi - lo, np.nan)
+            for i in cs: a[off[i] - lo:off[i + 1] - lo] = chunks[i][3][key]
+            acc[key] = (lo, a)
+        run = np.repeat(np.arange(len(chunks), dtype=np.int64), lens)
+        return Records(runs, run, cat(0, np.int64), cat(1, float), cat(2, bool), acc, skipped)
 
 _PARTS = (('val', 'val'), ('in', 'test'), ('out', 'test_out'))
 
