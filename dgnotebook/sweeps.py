@@ -478,7 +478,7 @@ def sleep_job(spec: dict, out_dir, seconds: float = 0., busy: bool = False, fail
                                    'test_domains', 'hparams_index', 'epochs')},
            'train_domains': ['train'], 'spec_hash': jid, 'dgnotebook_version': _version(), 'history': hist}
     for e in range(ck['epoch'], spec['epochs']):
-        with open(out / 'executions.log', 'a') as f: f.write(f"{e} {os.getpid()}\n")
+        with open(out / 'executions.log', 'a') as f: f.write(f"{e} {os.getpid()} {os.environ.get('CUDA_VISIBLE_DEVICES', '-')}\n")
         t_end = time.perf_counter() + seconds / spec['epochs']
         if busy:
             while time.perf_counter() < t_end: pass
@@ -836,9 +836,14 @@ def _parse_test_domains(v: list):
     if len(v) == 1 and v[0] in ('each', 'each+pairs'): return v[0]
     return [x.split(',') for x in v]
 
-# %% ../nbs/52_sweeps.ipynb #ebf23be7
+# %% ../nbs/52_sweeps.ipynb #73ef3356
+class _Parser(argparse.ArgumentParser):
+    "An argument parser whose usage errors are one line on stderr and exit status 2."
+    def error(self, message):
+        print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr); sys.exit(2)
+
 def make_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='dgnotebook-sweep', description='Sweeps of chains × hyper-parameter draws × trials × held-out domains.')
+    p = _Parser(prog='dgnotebook-sweep', description='Sweeps of chains × hyper-parameter draws × trials × held-out domains.')
     sub = p.add_subparsers(dest='cmd', required=True, metavar='COMMAND')
     a = sub.add_parser('init', help='write DIR/sweep.json and print the plan')
     a.add_argument('dir'); a.add_argument('--task', required=True); a.add_argument('--chains', nargs='+', default=['erm'])
