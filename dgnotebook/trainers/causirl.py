@@ -52,6 +52,7 @@ def causirl_penalty(z: torch.Tensor, cuts: torch.Tensor, kernel: str = 'mmd') ->
 class CausIRL(Link):
     "Causal IRL: distance between two random mixtures of the training domains' features (Chevalley et al. 2022)."
     name = 'causirl'
+    min_domains = 2
     hparams = (
         HParam('lambda', 1.0, low=0.0, high=1e4, log=True, search=('loguniform', 1e-1, 1e1),
                doc='weight of the distance between the two random mixtures (DomainBed default 1, searched over 10^U(-1,1))'),
@@ -62,5 +63,6 @@ class CausIRL(Link):
         lam = self.hp['lambda']
         if lam == 0: return {self.term('penalty'): out.features.new_zeros(())}
         z = per_domain(out.features.flatten(1), batch.d)
+        if z.shape[0] < 2: return {self.term('penalty'): out.features.new_zeros(())}   # nothing to mix
         cuts = random_cuts(z.shape[0], z.shape[1])
         return {self.term('penalty'): lam * causirl_penalty(z, cuts, self.hp['kernel'])}
