@@ -10,6 +10,7 @@ from collections import OrderedDict
 import torch
 import torch.nn.functional as F
 from torch import nn
+from fastcore.basics import patch
 
 from ..core import HParam
 from ..models import copy_without_hooks, feature_layers
@@ -99,33 +100,37 @@ class MIRO(Link):
         return [{'params': [*self.mean_enc.parameters(), *self.var_enc.parameters()], 'lr': lr * self.hp['lr_mult']}]
 
 # %% ../../nbs/23_miro.ipynb #70e69005
+@patch
 def _start(self: MIRO, module, args):
     x = args[0]
     self._current = {}
     self._captured[id(x)] = (x, self._current)
     while len(self._captured) > 4: self._captured.popitem(last=False)
 
+@patch
 def _current_dict(self: MIRO) -> dict: return self._current
 
+@patch
 def _keep(self: MIRO, target, name: str):
     def hook(module, args, output): target()[name] = output
     return hook
 
-def _remove_hooks(self: MIRO) -> None:
+@patch
+def remove_hooks(self: MIRO) -> None:
     "Remove the forward hooks this link registered."
     for h in getattr(self, '_hooks', []): h.remove()
     self._hooks = []
 
-MIRO._start, MIRO._current_dict, MIRO._keep, MIRO.remove_hooks = _start, _current_dict, _keep, _remove_hooks
-
 # %% ../../nbs/23_miro.ipynb #48729fdc
+@patch
 @torch.no_grad()
-def _oracle_features(self: MIRO, x: torch.Tensor) -> list:
+def oracle_features(self: MIRO, x: torch.Tensor) -> list:
     "The frozen oracle's features of `x` at the regularised layers."
     z = self.oracle(x)
     return [self._oracle_out.pop(n) for n in self.names] if self.names else [z]
 
-def _features(self: MIRO, batch, out) -> list:
+@patch
+def features(self: MIRO, batch, out) -> list:
     "The model's features of this batch at the regularised layers, with their graph."
     if not self.names: return [out.features]
     x, feats = self._captured.get(id(batch.x), (None, None))
@@ -135,19 +140,18 @@ def _features(self: MIRO, batch, out) -> list:
                            "to model.featurizer unchanged, right before the penalties are computed")
     return [feats[n] for n in self.names]
 
-def _penalties(self: MIRO, batch, out) -> dict:
+@patch
+def penalties(self: MIRO, batch, out) -> dict:
     zs, refs = self.features(batch, out), self.oracle_features(batch.x)
     reg = sum(miro_layer_loss(me(z), r, ve(z)) for z, r, me, ve in zip(zs, refs, self.mean_enc, self.var_enc))
     return {self.term('reg'): self.hp['lambda'] * reg}
 
-MIRO.oracle_features, MIRO.features, MIRO.penalties = _oracle_features, _features, _penalties
-
 # %% ../../nbs/23_miro.ipynb #f45b1c8f
-def _state_dict(self: MIRO) -> dict:
+@patch
+def state_dict(self: MIRO) -> dict:
     return {'oracle': self.oracle.state_dict(), 'mean_enc': self.mean_enc.state_dict(), 'var_enc': self.var_enc.state_dict()}
 
-def _load_state_dict(self: MIRO, state: dict) -> None:
+@patch
+def load_state_dict(self: MIRO, state: dict) -> None:
     self.oracle.load_state_dict(state['oracle'])
     self.mean_enc.load_state_dict(state['mean_enc']); self.var_enc.load_state_dict(state['var_enc'])
-
-MIRO.state_dict, MIRO.load_state_dict = _state_dict, _load_state_dict
