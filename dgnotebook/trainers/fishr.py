@@ -14,6 +14,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 from ..core import HParam, per_domain
 from ..learner import Link
 from ..chains import register
+from .mldg import LOOKAHEAD
 
 # %% auto #0
 __all__ = ['FISHR_REDUCTIONS', 'head_residual', 'linear_head_grads', 'grad_variance', 'linear_head_variance', 'backpack_grads',
@@ -109,7 +110,7 @@ class Fishr(Link):
 
     def setup(self, learner):
         super().setup(learner)
-        self.ema, self._pending, self._extended = None, None, set()
+        self.ema, self._pending, self._extended = None, [], set()
         self._prepare()
 
     def weight(self) -> float:
@@ -182,7 +183,7 @@ def _penalties(self: Fishr, batch, out) -> dict:
     if self.ema is None or self.ema.shape[1] != v.shape[1]: self.ema = v.new_zeros(self.learner.n_domains, v.shape[1])
     ids = torch.unique_consecutive(batch.d)
     u = fishr_ema(self.ema[ids], v, self.hp['ema'])
-    self._pending = (ids, u.detach())
+    if not batch.extras.get(LOOKAHEAD): self._pending.append((ids, u.detach()))   # state only from weights θ
     return {self.term('penalty'): w * fishr_penalty(u, self.hp['reduction']) if w > 0 else zero}
 
 Fishr.variances, Fishr.penalties = _variances, _penalties
@@ -190,18 +191,17 @@ Fishr.variances, Fishr.penalties = _variances, _penalties
 # %% ../../nbs/12_fishr.ipynb #369f4a70
 def _before_batch(self: Fishr, batch) -> None:
     self._prepare()
+    self._pending = []                                 # only this step's evaluations are committed after it
     a = self.hp['anneal_steps']
     if self.hp['reset_optimizer'] and a > 0 and self.learner.step == a and self.hp['lambda'] > 0:
         self.learner.reset_optimizer()
 
 def _after_batch(self: Fishr, batch, terms) -> None:
-    if self._pending is not None:
-        ids, u = self._pending
-        self.ema[ids] = u
-        self._pending = None
+    for ids, u in self._pending: self.ema[ids] = u     # the rows of the domains each evaluation computed
+    self._pending = []
 
 def _state_dict(self: Fishr) -> dict: return {'ema': None if self.ema is None else self.ema.clone()}
-def _load_state_dict(self: Fishr, state: dict) -> None: self.ema, self._pending = state['ema'], None
+def _load_state_dict(self: Fishr, state: dict) -> None: self.ema, self._pending = state['ema'], []
 
 Fishr.before_batch, Fishr.after_batch = _before_batch, _after_batch
 Fishr.state_dict, Fishr.load_state_dict = _state_dict, _load_state_dict

@@ -4,6 +4,7 @@
 
 # %% ../../nbs/21_mldg.ipynb #30b7e3d3
 from __future__ import annotations
+from dataclasses import replace
 import torch
 
 from ..core import HParam, make_generator, per_domain
@@ -11,7 +12,7 @@ from ..learner import Link
 from ..chains import register
 
 # %% auto #0
-__all__ = ['check_meta_split', 'check_inner_domains', 'meta_split', 'split_domains', 'meta_objective', 'MLDG']
+__all__ = ['LOOKAHEAD', 'check_meta_split', 'check_inner_domains', 'meta_split', 'split_domains', 'meta_objective', 'MLDG']
 
 # %% ../../nbs/21_mldg.ipynb #85c2d7b3
 def check_meta_split(n_domains: int, n_meta_test: int = 1) -> None:
@@ -47,6 +48,8 @@ def split_domains(batch, n_meta_test: int = 1, generator: torch.Generator | None
     return batch.subset(idx[tr].flatten()), batch.subset(idx[te].flatten()), batch.d[idx[te, 0]]
 
 # %% ../../nbs/21_mldg.ipynb #c90d25c4
+LOOKAHEAD = 'lookahead'   # `Batch.extras` key of a batch part evaluated at weights other than the model's own (θ′)
+
 def meta_objective(objective, batch_tr, batch_te, params: dict, alpha: float, beta: float, order: int = 1,
                    extra=()) -> dict:
     "MLDG's terms: `objective` on `batch_tr` at `params` (F), and 'mldg.meta' = β·G(θ − α∇F) on `batch_te`."
@@ -59,7 +62,7 @@ def meta_objective(objective, batch_tr, batch_te, params: dict, alpha: float, be
     lin = sum(((p * g.detach()).sum() for p, g in zip(leaves, grads) if g is not None), zero)
     step = {k: (g if order == 2 else g.detach()) for k, g in zip(names, grads) if g is not None}
     theta = {k: p - alpha * step[k] if k in step else p for k, p in params.items()}
-    meta = beta * sum(objective(batch_te, theta).values())
+    meta = beta * sum(objective(replace(batch_te, extras={**batch_te.extras, LOOKAHEAD: True}), theta).values())
     out = {k: v.detach() for k, v in terms.items()}
     first = next(iter(out))
     out[first] = out[first] + (lin - lin.detach())
@@ -72,7 +75,7 @@ class MLDG(Link):
     name, wraps_objective = 'mldg', True
     hparams = (
         HParam('beta', 1.0, low=0.0, high=1e3, search=('loguniform', 1e-1, 1e1), doc='weight β of the meta-test loss G at the look-ahead weights (official code, DomainBed: 1)'),
-        HParam('alpha', 0.1, low=0.0, high=10.0, doc='inner step size α of the look-ahead θ − α∇F(θ) (official code: 0.5 on a summed F)'),
+        HParam('alpha', 0.1, low=0.0, high=10.0, doc='inner step size α of the look-ahead θ − α∇F(θ), F the mean loss (official code: 0.5 on the sum over 2 meta-train domains = 1.0 here)'),
         HParam('order', 1, choices=(1, 2), doc='1: first-order gradient ∇F + β∇G(θ′) (DomainBed); 2: exact, through ∇²F (official code)'),
         HParam('n_meta_test', 1, low=1, high=1000, search=('choice', (1, 2)), doc='number of training domains held out as meta-test at each step'))
 
