@@ -14,6 +14,7 @@ from .tasks import TASKS, get_task
 from .models import get_model
 from .learner import Learner
 from .chains import Chain, available_links, link_class, link_kinds, parse_chain
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['SMALL_TASK_KWARGS', 'control_range', 'hparam_control', 'plot_progress', 'figure_png', 'ChainComposer']
@@ -107,6 +108,7 @@ def _tag(w, *classes):
     for c in classes: w.add_class(c)
     return w
 
+@patch
 def _build_widgets(self: ChainComposer, task, epochs, steps_per_epoch, seed):
     names = available_links()
     self.picker = _tag(W.Dropdown(options=names, value=names[0] if names else None, description='trainer'), 'dg-picker')
@@ -140,33 +142,34 @@ def _build_widgets(self: ChainComposer, task, epochs, steps_per_epoch, seed):
         box('Train', W.HBox([self.task_picker, self.seed_box]), W.HBox([self.epochs_slider, self.steps_slider]),
             W.HBox([self.run_button, self.stop_button, self.progress]), self.status_html, self.plot)]), 'dg-composer')
 
-ChainComposer._build_widgets = _build_widgets
-ChainComposer._ipython_display_ = lambda self: display(self.widget)
+@patch
+def _ipython_display_(self: ChainComposer): return display(self.widget)
 
 # %% ../nbs/40_widgets.ipynb #9dc2cb0a
+@patch
 def _make_chain(self: ChainComposer) -> Chain:
     decls = {f'{n}.{h.name}' for n in self.names for h in link_class(n).hparams}
     return Chain.parse(self.spec, {k: v for k, v in self.hparams.items() if k in decls})
 
-@property
-def _chain(self: ChainComposer) -> Chain:
+@patch(as_prop=True)
+def chain(self: ChainComposer) -> Chain:
     "A fresh `Chain` of the current links and values; a refused chain raises its refusal."
     if self.error: raise ValueError(self.error)
     return self._make_chain()
 
-@property
-def _spec(self: ChainComposer) -> str:
+@patch(as_prop=True)
+def spec(self: ChainComposer) -> str:
     "The chain string of the current links (also for a refused chain)."
     return '_'.join(self.names)
 
+@patch
 def _check(self: ChainComposer) -> None:
     if not self.names: self.error = "the chain is empty: pick a trainer and press Add"; return
     try: self._make_chain(); self.error = None
     except ValueError as e: self.error = str(e.args[0] if e.args else e)
 
-ChainComposer._make_chain, ChainComposer.chain, ChainComposer.spec, ChainComposer._check = _make_chain, _chain, _spec, _check
-
 # %% ../nbs/40_widgets.ipynb #a01e0427
+@patch
 def _link_row(self: ChainComposer, i: int, name: str) -> W.HBox:
     kinds = ', '.join(link_kinds(link_class(name))) or 'base'
     label = W.HTML(f'{i + 1}. <b>{html.escape(name)}</b> <span style="color:#666">({kinds})</span>',
@@ -178,6 +181,7 @@ def _link_row(self: ChainComposer, i: int, name: str) -> W.HBox:
         buttons.append(b)
     return _tag(W.HBox([label, *buttons]), 'dg-link', f'dg-link-{i}')
 
+@patch
 def _hparam_group(self: ChainComposer, name: str) -> W.VBox:
     cls = link_class(name)
     rows = [W.HTML(f'<b>{html.escape(name)}</b> <span style="color:#666">{html.escape((cls.__doc__ or "").strip())}</span>')]
@@ -189,6 +193,7 @@ def _hparam_group(self: ChainComposer, name: str) -> W.VBox:
         rows.append(c)
     return W.VBox(rows)
 
+@patch
 def _refresh(self: ChainComposer, rebuild: bool = False) -> None:
     self._check()
     if rebuild:
@@ -205,28 +210,31 @@ def _refresh(self: ChainComposer, rebuild: bool = False) -> None:
     self.cli_html.value = pre('command', self.to_cli() if ok else '# ' + self.error)
     self.run_button.disabled = not ok or self.running
 
-ChainComposer._link_row, ChainComposer._hparam_group, ChainComposer._refresh = _link_row, _hparam_group, _refresh
-
 # %% ../nbs/40_widgets.ipynb #d0720242
-def _add(self: ChainComposer, name: str) -> ChainComposer:
+@patch
+def add(self: ChainComposer, name: str) -> ChainComposer:
     "Append the trainer `name` (innermost position)."
     link_class(name)                                       # an unknown name raises, listing the valid ones
     self.names.append(name); self._refresh(rebuild=True); return self
 
-def _remove(self: ChainComposer, i: int) -> ChainComposer:
+@patch
+def remove(self: ChainComposer, i: int) -> ChainComposer:
     "Remove the `i`-th link (0 = outermost)."
     del self.names[i]; self._refresh(rebuild=True); return self
 
-def _move(self: ChainComposer, i: int, delta: int) -> ChainComposer:
+@patch
+def move(self: ChainComposer, i: int, delta: int) -> ChainComposer:
     "Move link `i` by `delta` positions (negative: outward), within the chain."
     j = min(max(i + delta, 0), len(self.names) - 1)
     self.names.insert(j, self.names.pop(i)); self._refresh(rebuild=True); return self
 
-def _clear(self: ChainComposer) -> ChainComposer:
+@patch
+def clear(self: ChainComposer) -> ChainComposer:
     "Remove every link."
     self.names.clear(); self._refresh(rebuild=True); return self
 
-def _set_hparam(self: ChainComposer, qualname: str, value) -> ChainComposer:
+@patch
+def set_hparam(self: ChainComposer, qualname: str, value) -> ChainComposer:
     "Set hyper-parameter `qualname` (e.g. 'irm.lambda') of a link in the chain, validated against its declaration."
     name, _, local = qualname.partition('.')
     decl = {h.name: h for h in link_class(name).hparams}.get(local) if name in self.names else None
@@ -239,61 +247,60 @@ def _set_hparam(self: ChainComposer, qualname: str, value) -> ChainComposer:
     self._refresh()
     return self
 
-ChainComposer.add, ChainComposer.remove, ChainComposer.move, ChainComposer.clear, ChainComposer.set_hparam = _add, _remove, _move, _clear, _set_hparam
-
 # %% ../nbs/40_widgets.ipynb #8464e0f9
+@patch
 def _report(self: ChainComposer, e: Exception) -> None:
     self.error = str(e.args[0] if e.args else e)
     self.message.value = f'<span style="color:#c62828">refused: {html.escape(self.error)}</span>'
 
-def _on_add_click(self: ChainComposer, button=None):
+@patch
+def on_add_click(self: ChainComposer, button=None):
     try: self.add(self.picker.value)
     except ValueError as e: self._report(e)
 
-def _on_row_click(self: ChainComposer, i: int, action: str, button=None):
+@patch
+def on_row_click(self: ChainComposer, i: int, action: str, button=None):
     if action == 'remove': self.remove(i)
     else: self.move(i, -1 if action == 'up' else 1)
 
-def _on_hparam_change(self: ChainComposer, qualname: str, change):
+@patch
+def on_hparam_change(self: ChainComposer, qualname: str, change):
     try: self.set_hparam(qualname, change['new'])
     except ValueError as e: self._report(e)
 
-def _on_setting_change(self: ChainComposer, change=None): self._refresh()
-
-ChainComposer._report, ChainComposer.on_add_click, ChainComposer.on_row_click = _report, _on_add_click, _on_row_click
-ChainComposer.on_hparam_change, ChainComposer.on_setting_change = _on_hparam_change, _on_setting_change
+@patch
+def on_setting_change(self: ChainComposer, change=None): self._refresh()
 
 # %% ../nbs/40_widgets.ipynb #d194f9fe
-@property
-def _task(self: ChainComposer) -> str: return self.task_picker.value
-@property
-def _epochs(self: ChainComposer) -> int: return self.epochs_slider.value
-@property
-def _steps_per_epoch(self: ChainComposer) -> int: return self.steps_slider.value
-@property
-def _seed(self: ChainComposer) -> int: return self.seed_box.value
-ChainComposer.task, ChainComposer.epochs, ChainComposer.steps_per_epoch, ChainComposer.seed = _task, _epochs, _steps_per_epoch, _seed
+@patch(as_prop=True)
+def task(self: ChainComposer) -> str: return self.task_picker.value
+@patch(as_prop=True)
+def epochs(self: ChainComposer) -> int: return self.epochs_slider.value
+@patch(as_prop=True)
+def steps_per_epoch(self: ChainComposer) -> int: return self.steps_slider.value
+@patch(as_prop=True)
+def seed(self: ChainComposer) -> int: return self.seed_box.value
 
-def _to_python(self: ChainComposer) -> str:
+@patch
+def to_python(self: ChainComposer) -> str:
     "Python snippet that builds the current chain."
     return self.chain.to_python()
 
-def _to_cli(self: ChainComposer) -> str:
+@patch
+def to_cli(self: ChainComposer) -> str:
     "The `dgnotebook-train` command for the current chain, task and settings."
     n = self.task_kwargs.get(self.task, {}).get('n_per_env')
     return self.chain.to_cli(self.task, test_domains=self.test_domains, model=self.model, epochs=self.epochs,
                              lr=self.lr, per_domain=self.per_domain, seed=self.seed, n_per_env=n)
 
-ChainComposer.to_python, ChainComposer.to_cli = _to_python, _to_cli
-
 # %% ../nbs/40_widgets.ipynb #9e401420
-@property
-def _running(self: ChainComposer) -> bool:
+@patch(as_prop=True)
+def running(self: ChainComposer) -> bool:
     "True while a background run is training."
     return self._thread is not None and self._thread.is_alive()
-ChainComposer.running = _running
 
-def _make_learner(self: ChainComposer, chain: Chain | None = None) -> Learner:
+@patch
+def make_learner(self: ChainComposer, chain: Chain | None = None) -> Learner:
     "The seeded learner that `run` trains: task, split, model and `chain` (default: the composer's chain)."
     chain = chain if chain is not None else self.chain
     seed_everything(self.seed)
@@ -303,7 +310,8 @@ def _make_learner(self: ChainComposer, chain: Chain | None = None) -> Learner:
     return Learner(net, split, chain, lr=self.lr, per_domain=self.per_domain, steps_per_epoch=self.steps_per_epoch,
                    seed=self.seed, callbacks=[self, *self.callbacks])
 
-def _run(self: ChainComposer, wait: bool = True) -> ChainComposer:
+@patch
+def run(self: ChainComposer, wait: bool = True) -> ChainComposer:
     "Train the current chain; `wait=False` trains in a background thread (`join()` waits for it)."
     if self.running: raise RuntimeError("a run is in progress; press Stop or call join() first")
     self.learner = self.make_learner()
@@ -318,19 +326,20 @@ def _run(self: ChainComposer, wait: bool = True) -> ChainComposer:
         self._thread.start()
     return self
 
-def _join(self: ChainComposer, timeout: float | None = None) -> ChainComposer:
+@patch
+def join(self: ChainComposer, timeout: float | None = None) -> ChainComposer:
     "Wait for a background run to end."
     if self._thread is not None: self._thread.join(timeout)
     return self
 
-def _stop(self: ChainComposer) -> None:
+@patch
+def stop(self: ChainComposer) -> None:
     "Ask the run to end after the current step."
     self._stop = True
     if self.learner is not None: self.learner.stop_requested = True
 
-ChainComposer.make_learner, ChainComposer.run, ChainComposer.join, ChainComposer.stop = _make_learner, _run, _join, _stop
-
 # %% ../nbs/40_widgets.ipynb #43580e00
+@patch
 def _train(self: ChainComposer) -> None:
     try:
         self.learner.fit(self.epochs)
@@ -343,7 +352,8 @@ def _train(self: ChainComposer) -> None:
         self.stop_button.disabled = True
         self.run_button.disabled = self.error is not None
 
-def _after_step(self: ChainComposer, learner, terms: dict) -> None:
+@patch
+def after_step(self: ChainComposer, learner, terms: dict) -> None:
     "Learner callback: record the step's terms, advance the progress bar, redraw now and then, pass on a stop."
     if self._stop: learner.stop_requested = True
     self.step_terms.append({k: float(v) for k, v in terms.items()})
@@ -351,10 +361,12 @@ def _after_step(self: ChainComposer, learner, terms: dict) -> None:
     if time.monotonic() - self._last_draw >= max(self.redraw_seconds, 4 * self._draw_seconds):
         self._redraw(); self._show_status()
 
-def _after_epoch(self: ChainComposer, learner, record: dict) -> None:
+@patch
+def after_epoch(self: ChainComposer, learner, record: dict) -> None:
     "Learner callback: redraw with the epoch's per-domain accuracies."
     self._redraw(); self._show_status()
 
+@patch
 def _redraw(self: ChainComposer) -> None:
     t0 = time.monotonic()
     hist = self.learner.history if self.learner is not None else []
@@ -363,11 +375,9 @@ def _redraw(self: ChainComposer) -> None:
     self._last_draw = time.monotonic()
     self._draw_seconds = self._last_draw - t0
 
-ChainComposer._train, ChainComposer.after_step, ChainComposer.after_epoch, ChainComposer._redraw = _train, _after_step, _after_epoch, _redraw
-
 # %% ../nbs/40_widgets.ipynb #622b015a
-@property
-def _status(self: ChainComposer) -> str:
+@patch(as_prop=True)
+def status(self: ChainComposer) -> str:
     "One line on the run: state, steps, last loss terms, per-domain accuracy of the selected epoch."
     if self.state == 'idle': return 'ready' if self.error is None else 'fix the chain to train it'
     l = self.learner
@@ -380,17 +390,17 @@ def _status(self: ChainComposer) -> str:
     if self.run_error: parts.append(f'error: {self.run_error}')
     return '; '.join(parts)
 
+@patch
 def _show_status(self: ChainComposer) -> None:
     self.status_html.value = f'<div style="line-height:1.4">{html.escape(self.status)}</div>'
 
-def _on_run_click(self: ChainComposer, button=None):
+@patch
+def on_run_click(self: ChainComposer, button=None):
     try: self.run(wait=False)
     except Exception as e:
         self.run_error, self.state = f'{type(e).__name__}: {e}', 'failed'
         self.run_button.disabled, self.stop_button.disabled = self.error is not None, True
         self._show_status()
 
-def _on_stop_click(self: ChainComposer, button=None): self.stop()
-
-ChainComposer.status, ChainComposer._show_status = _status, _show_status
-ChainComposer.on_run_click, ChainComposer.on_stop_click = _on_run_click, _on_stop_click
+@patch
+def on_stop_click(self: ChainComposer, button=None): self.stop()
