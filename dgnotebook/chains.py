@@ -346,6 +346,8 @@ def _validate(decl: HParam, value, qn: str):
     except (ValueError, TypeError, OverflowError) as e:
         msg = str(e)
         if isinstance(value, str) and len(value) > 40: msg = msg.replace(repr(value), short(value))
+        if isinstance(value, str) and 'is not a finite number' in msg:   # say what was typed: '1e400' reads as inf
+            msg = f"{qn}={short(value)} is not a finite number (it reads as {msg.split('=', 1)[1].split()[0]})"
         if decl.low is None or decl.high is None:                   # '[0, None]' → 'at least 0'
             msg = msg.replace(f'is out of range [{decl.low}, {decl.high}]',
                               f'is out of range (at least {decl.low})' if decl.high is None else f'is out of range (at most {decl.high})')
