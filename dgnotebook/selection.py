@@ -395,6 +395,7 @@ def lodo_acc(recs: Records, g: Group, d: Draw) -> Choice | None:
         raise MissingRuns([(g.task, g.chain, g.trial, single, tuple(sorted((g.domain, v)))) for v in missing])
     rows = _selectable_rows(recs, d.single)
     if not len(rows): return None
+    rows = rows[np.argsort(recs.step[rows], kind='stable')]     # in step order even when a draw has two single runs
     steps = recs.step[rows]
     once = np.r_[True, steps[1:] != steps[:-1]] & np.r_[steps[1:] != steps[:-1], True]   # steps with one single record
     rows, steps = rows[once], steps[once]
