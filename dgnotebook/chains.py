@@ -8,6 +8,8 @@ import difflib, importlib, json, keyword, numbers, os, pkgutil, re, shlex, sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from fastcore.basics import patch
+
 from .core import HParam
 from .learner import Link
 
@@ -498,7 +500,8 @@ def _import_path(cls) -> str:
             return mod_name
     return cls.__module__
 
-def _to_python(self: Chain, name: str = 'chain') -> str:
+@patch
+def to_python(self: Chain, name: str = 'chain') -> str:
     "A Python snippet that builds this chain: imports, then `name = Chain([...])` with non-default hyper-parameters."
     lines = ['from dgnotebook.chains import Chain']
     lines += [f'from {_import_path(c)} import {c.__name__}' for c in dict.fromkeys(type(l) for l in self.links)]
@@ -507,7 +510,8 @@ def _to_python(self: Chain, name: str = 'chain') -> str:
             for l in self.links]
     return '\n'.join(lines + [f"{name} = Chain([{', '.join(args)}])"])
 
-def _to_cli(self: Chain, task: str = 'colored_digits', **options) -> str:
+@patch
+def to_cli(self: Chain, task: str = 'colored_digits', **options) -> str:
     "The `dgnotebook-train` command that trains this chain on `task`; `options` become flags (`epochs=5` → `--epochs 5`)."
     args = ['dgnotebook-train', '--task', task, '--chain', self.spec]
     for k, v in options.items():
@@ -519,5 +523,3 @@ def _to_cli(self: Chain, task: str = 'colored_digits', **options) -> str:
     ov = self.overrides()
     if ov: args += ['--set', *(f'{k}={_cli_value(v)}' for k, v in ov.items())]
     return shlex.join(args)
-
-Chain.to_python, Chain.to_cli = _to_python, _to_cli

@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
+from fastcore.basics import patch
 
 from ..core import HParam, per_domain
 from ..learner import Link
@@ -118,11 +119,13 @@ class Fishr(Link):
         return self.hp['lambda'] if self.learner.step >= self.hp['anneal_steps'] else 0.
 
 # %% ../../nbs/12_fishr.ipynb #b265743c
+@patch
 def _closed_form(self: Fishr) -> bool:
     head = self.learner.model.classifier
     return (self.hp['layers'] == 'head' and self.hp['backend'] == 'auto' and type(head) is nn.Linear
             and all(p.requires_grad for p in head.parameters()))
 
+@patch
 def _region(self: Fishr) -> list:
     "The modules whose parameters' per-sample gradients are matched, extended for BackPACK."
     m = self.learner.model
@@ -141,12 +144,12 @@ def _region(self: Fishr) -> list:
         if name == 'featurizer': warnings.filterwarnings('ignore', message=_HOOK_WARNING)   # ... in every later backward, too
     return mods
 
+@patch
 def _prepare(self: Fishr) -> None:
     if not self._closed_form(): self._region()
 
-Fishr._closed_form, Fishr._region, Fishr._prepare = _closed_form, _region, _prepare
-
 # %% ../../nbs/12_fishr.ipynb #76aef2b0
+@patch
 def _backpack_logits(self: Fishr, batch, out) -> torch.Tensor:
     "Logits of the last forward pass through the extended region, checked to be the step's `out.logits`."
     model = self.learner.model
@@ -161,10 +164,9 @@ def _backpack_logits(self: Fishr, batch, out) -> torch.Tensor:
                            "is random (dropout). Use fishr.layers='head' with fishr.backend='auto' (closed form for a linear head).")
     return logits
 
-Fishr._backpack_logits = _backpack_logits
-
 # %% ../../nbs/12_fishr.ipynb #cae3859f
-def _variances(self: Fishr, batch, out, create_graph: bool = True) -> torch.Tensor:
+@patch
+def variances(self: Fishr, batch, out, create_graph: bool = True) -> torch.Tensor:
     "Per-domain variances (D, P) of the per-sample gradients, from the forward output `out` of `batch`."
     if self._closed_form():
         with torch.set_grad_enabled(create_graph and torch.is_grad_enabled()):
@@ -175,7 +177,8 @@ def _variances(self: Fishr, batch, out, create_graph: bool = True) -> torch.Tens
     g = backpack_grads(F.cross_entropy(logits, batch.y, reduction='sum'), region, [region_input], create_graph)
     return grad_variance(g, batch.d)
 
-def _penalties(self: Fishr, batch, out) -> dict:
+@patch
+def penalties(self: Fishr, batch, out) -> dict:
     zero = out.logits.new_zeros(())
     if self.hp['lambda'] == 0: return {self.term('penalty'): zero}
     w = self.weight()
@@ -186,22 +189,21 @@ def _penalties(self: Fishr, batch, out) -> dict:
     if not batch.extras.get(LOOKAHEAD): self._pending.append((ids, u.detach()))   # state only from weights θ
     return {self.term('penalty'): w * fishr_penalty(u, self.hp['reduction']) if w > 0 else zero}
 
-Fishr.variances, Fishr.penalties = _variances, _penalties
-
 # %% ../../nbs/12_fishr.ipynb #369f4a70
-def _before_batch(self: Fishr, batch) -> None:
+@patch
+def before_batch(self: Fishr, batch) -> None:
     self._prepare()
     self._pending = []                                 # only this step's evaluations are committed after it
     a = self.hp['anneal_steps']
     if self.hp['reset_optimizer'] and a > 0 and self.learner.step == a and self.hp['lambda'] > 0:
         self.learner.reset_optimizer()
 
-def _after_batch(self: Fishr, batch, terms) -> None:
+@patch
+def after_batch(self: Fishr, batch, terms) -> None:
     for ids, u in self._pending: self.ema[ids] = u     # the rows of the domains each evaluation computed
     self._pending = []
 
-def _state_dict(self: Fishr) -> dict: return {'ema': None if self.ema is None else self.ema.clone()}
-def _load_state_dict(self: Fishr, state: dict) -> None: self.ema, self._pending = state['ema'], []
-
-Fishr.before_batch, Fishr.after_batch = _before_batch, _after_batch
-Fishr.state_dict, Fishr.load_state_dict = _state_dict, _load_state_dict
+@patch
+def state_dict(self: Fishr) -> dict: return {'ema': None if self.ema is None else self.ema.clone()}
+@patch
+def load_state_dict(self: Fishr, state: dict) -> None: self.ema, self._pending = state['ema'], []
