@@ -471,12 +471,15 @@ def sleep_job(spec: dict, out_dir, seconds: float = 0., busy: bool = False, fail
     done = _read_json(out / 'done.json')
     if done and done.get('spec_hash') == jid: return _read_json(out / 'results.json')
     ck = _read_json(out / 'checkpoint.json') or {'epoch': 0, 'history': []}
+    doms = (_read_json(out / 'job.json') or {}).get('domains') or []   # the task's domains, when run in a sweep
+    train = [d for d in doms if d not in spec['test_domains']] or ['train']
     rng = np.random.RandomState(seed_hash(jid))
-    accs = rng.uniform(0.3, 0.9, size=(spec['epochs'], 2 + len(spec['test_domains'])))
+    accs = rng.uniform(0.3, 0.9, size=(spec['epochs'], 1 + len(train) + len(spec['test_domains'])))
+    nt = len(train)
     hist = ck['history']
     res = {**{k: spec[k] for k in ('task', 'chain', 'hparams', 'lr', 'weight_decay', 'per_domain', 'seed', 'trial',
                                    'test_domains', 'hparams_index', 'epochs')},
-           'train_domains': ['train'], 'spec_hash': jid, 'dgnotebook_version': _version(), 'history': hist}
+           'train_domains': train, 'spec_hash': jid, 'dgnotebook_version': _version(), 'history': hist}
     for e in range(ck['epoch'], spec['epochs']):
         with open(out / 'executions.log', 'a') as f: f.write(f"{e} {os.getpid()} {os.environ.get('CUDA_VISIBLE_DEVICES', '-')}\n")
         t_end = time.perf_counter() + seconds / spec['epochs']
@@ -484,9 +487,10 @@ def sleep_job(spec: dict, out_dir, seconds: float = 0., busy: bool = False, fail
             while time.perf_counter() < t_end: pass
         elif seconds > 0: time.sleep(max(0., t_end - time.perf_counter()))
         a = accs[e]
-        hist.append({'epoch': e, 'step': e + 1, 'selectable': True, 'val_acc': float(a[0]), 'val': {'train': {'acc': float(a[0])}},
-                     'test_acc': float(a[2:].mean()), 'test': {d: {'acc': float(x)} for d, x in zip(spec['test_domains'], a[2:])},
-                     'test_out': {d: {'acc': float(x + a[1]) / 2} for d, x in zip(spec['test_domains'], a[2:])}})
+        hist.append({'epoch': e, 'step': e + 1, 'selectable': True, 'val_acc': float(a[:nt].mean()),
+                     'val': {d: {'acc': float(x)} for d, x in zip(train, a[:nt])},
+                     'test_acc': float(a[nt + 1:].mean()), 'test': {d: {'acc': float(x)} for d, x in zip(spec['test_domains'], a[nt + 1:])},
+                     'test_out': {d: {'acc': float(x + a[nt]) / 2} for d, x in zip(spec['test_domains'], a[nt + 1:])}})
         _atomic_text(out / 'results.json', json.dumps(res))
         _atomic_text(out / 'checkpoint.json', json.dumps({'epoch': e + 1, 'history': hist}))
     _atomic_text(out / 'done.json', json.dumps({'spec_hash': jid, 'finished': time.strftime('%Y-%m-%dT%H:%M:%S')}))
@@ -574,7 +578,7 @@ def _prepare(self: Sweep, jobs, rerun_failed: bool, rerun_other_versions: bool, 
     for j in jobs:
         jd = self.job_dir(j)
         if not (jd / 'job.json').exists():
-            _atomic_text(jd / 'job.json', json.dumps({'id': j.id, 'spec': j.spec}, indent=1))
+            _atomic_text(jd / 'job.json', json.dumps({'id': j.id, 'spec': j.spec, 'domains': self.domain_names}, indent=1))
         st = job_state(jd, ttl)
         if st == 'done' and rerun_other_versions:
             v = _done_version(jd)
