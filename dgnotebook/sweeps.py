@@ -10,8 +10,6 @@ from concurrent.futures import Future, FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 # %% auto #0
 __all__ = ['SHARED_SPACES', 'SHARED', 'RUN_SETTINGS', 'TTL', 'HEARTBEAT', 'SweepError', 'loguniform', 'uniform', 'intuniform',
            'logint', 'choice', 'check_dist', 'seed_hash', 'draw_value', 'draw', 'shared_space', 'range_dist',
@@ -75,6 +73,7 @@ def draw(name: str, dist, hparams_index: int, trial: int = 0):
 
 @functools.lru_cache(maxsize=65536)
 def _draw(name, dist, hparams_index, trial):
+    import numpy as np
     return draw_value(dist, np.random.RandomState(seed_hash(seed_hash(hparams_index, trial), name)))
 
 # %% ../nbs/52_sweeps.ipynb #61f5a7c4
@@ -136,7 +135,7 @@ def canonical_json(obj) -> str:
     def norm(o):
         if isinstance(o, dict): return {str(k): norm(v) for k, v in o.items()}
         if isinstance(o, (list, tuple)): return [norm(v) for v in o]
-        if isinstance(o, np.generic): return o.item()
+        if type(o).__module__ == 'numpy' and hasattr(o, 'item'): return o.item()   # numpy scalars
         if isinstance(o, float) and not math.isfinite(o): raise SweepError(f"non-finite value {o} in a job spec")
         return o
     return json.dumps(norm(obj), sort_keys=True, separators=(',', ':'), allow_nan=False)
@@ -473,6 +472,7 @@ def sleep_job(spec: dict, out_dir, seconds: float = 0., busy: bool = False, fail
     ck = _read_json(out / 'checkpoint.json') or {'epoch': 0, 'history': []}
     doms = (_read_json(out / 'job.json') or {}).get('domains') or []   # the task's domains, when run in a sweep
     train = [d for d in doms if d not in spec['test_domains']] or ['train']
+    import numpy as np
     rng = np.random.RandomState(seed_hash(jid))
     accs = rng.uniform(0.3, 0.9, size=(spec['epochs'], 1 + len(train) + len(spec['test_domains'])))
     nt = len(train)
@@ -771,7 +771,7 @@ def tables(self: Sweep, rules=('training_domain', 'oracle'), err: str = 'se', re
 @patch
 def save_plots(self: Sweep, out, rules=('training_domain', 'oracle'), records=None) -> list:
     "The table per rule as dot-and-whisker, and validation vs held-out accuracy per held-out domain (trial 0), as PNGs."
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt, numpy as np
     from dgnotebook import selection
     recs = records if records is not None else self.collect()
     out = Path(out); out.mkdir(parents=True, exist_ok=True); paths = []
