@@ -210,7 +210,7 @@ class ImageFolderDomain:
 
     def __repr__(self): return f"ImageFolderDomain({str(self.root)!r}, {len(self)} images)"
 
-# %% ../nbs/04_images.ipynb #7df1e0e6
+# %% ../nbs/04_images.ipynb #ab6de6f4
 class _Samples(torch.utils.data.Dataset):
     "Decode keys `(domain, index, seed)`; `seed=None` means the evaluation transform."
     def __init__(self, domains: list): self.domains = domains
@@ -225,8 +225,8 @@ def _collate(items):
     "Stack samples into `(x, y, d, idx)`, or return the first `ImageReadError`."
     for x, *_ in items:
         if isinstance(x, ImageReadError): return x
-    xs, ys, ds, ids = zip(*items)
-    return torch.stack(xs), torch.tensor(ys), torch.tensor(ds), torch.tensor(ids)
+    xs, ys, ds, ids = zip(*items)   # default_collate stacks into shared memory in a worker: no copy on the way back
+    return torch.utils.data.default_collate(xs), torch.tensor(ys), torch.tensor(ds), torch.tensor(ids)
 
 def _batches_of(domains, keys, workers, pin_memory):
     "Yield `(x, y, d, idx)` for lists of keys, decoded by `workers` DataLoader worker processes."
