@@ -4,11 +4,15 @@
    images, sizes 160-480 px), training on 3 domains at 224 px with DomainBed's augmentation and ImageNet
    normalisation, 0, 1 and 2 DataLoader workers. dgnotebook: `images.balanced_loader` (balanced batches of
    `--per-domain` images per domain, per-sample seeded augmentation). Reference: one torchvision `ImageFolder`
-   per domain, concatenated, `DataLoader(shuffle=True)` with the same transform, batch size and workers.
-   Each repeat times `--batches` batches from creating the iterator (worker start-up included on both
-   sides); the two pipelines alternate within each repeat, and which goes first alternates. Printed: median and maximum images/s over
+   per domain, concatenated, and a plain `DataLoader` with the same transform and workers, fed the very
+   batches of images dgnotebook's loader draws (so both decode the same files; only the crops differ).
+   After one unmeasured batch of each (first calls of the transforms), each repeat times `--batches`
+   batches from creating the iterator (worker start-up included on both sides); the two pipelines alternate within each repeat, and which goes first alternates. Printed: median and maximum images/s over
    repeats and the ratios dgnotebook / torchvision (target >= 0.95). Wall-clock time: other load on the
-   machine only ever lowers a throughput, so on a busy machine the maximum is the steadier figure.
+   machine only ever lowers a throughput, so on a busy machine the maximum is the steadier figure. Also
+   printed: CPU time per image of the process and its (joined) workers, median over repeats, and the
+   throughput ratio it implies (torchvision's CPU per image / ours): on a shared machine this is the figure
+   other users' load disturbs least.
 2. Peak resident memory with 2 workers on a generated folder of 20,000 small JPEGs: indexing, splitting
    and `--rss-batches` training batches in a fresh process, sampled every 50 ms over that process and its
    workers: the proportional set size (PSS: a page shared by k processes counts 1/k in each) summed, which
@@ -22,7 +26,7 @@ One torch thread per process (OMP_NUM_THREADS=1, torch.set_num_threads(1)).
 """
 import os
 os.environ.setdefault('OMP_NUM_THREADS', '1')
-import argparse, statistics, subprocess, sys, threading, time
+import argparse, resource, statistics, subprocess, sys, threading, time
 from pathlib import Path
 
 import numpy as np
@@ -49,25 +53,34 @@ def generate(root: Path, domains: int, classes: int, per_class: int, sizes=(160,
     return root
 
 
-def ours(task, test, per_domain, workers, batches, seed):
-    split = task.split(test, val_fraction=0.)
-    t0 = time.perf_counter(); n = 0
-    for b, batch in enumerate(balanced_loader(split, per_domain, seed=seed, workers=workers)):
-        n += len(batch)
-        if b + 1 == batches: break
-    return n / (time.perf_counter() - t0)
+def cpu_seconds() -> float:
+    "CPU time of this process and of its finished (reaped) children: DataLoader workers count once they are joined."
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
 
 
-def reference(root, train_domains, batch_size, workers, batches, seed, size):
-    from torchvision.datasets import ImageFolder
-    ds = torch.utils.data.ConcatDataset([ImageFolder(str(root / d), transform=augment_transform(size)) for d in train_domains])
-    dl = torch.utils.data.DataLoader(ds, batch_size=batch_size, shuffle=True, num_workers=workers,
-                                     generator=torch.Generator().manual_seed(seed))
-    t0 = time.perf_counter(); n = 0
-    for b, (x, y) in enumerate(dl):
-        n += len(x)
-        if b + 1 == batches: break
-    return n / (time.perf_counter() - t0)
+def measure(batches_iter, batches: int) -> tuple:
+    "(images per second of wall clock, CPU seconds per image of the process and its workers) over `batches` batches."
+    t0, c0, n = time.perf_counter(), cpu_seconds(), 0
+    it = iter(batches_iter)
+    for _ in range(batches): n += len(next(it)[0] if isinstance(it, torch.utils.data.dataloader._BaseDataLoaderIter) else next(it).x)
+    wall = time.perf_counter() - t0
+    if hasattr(it, 'close'): it.close()       # our generator: closing it drops its DataLoader iterator, whose workers are joined
+    del it                                    # the DataLoader iterator: workers are joined
+    return n / wall, (cpu_seconds() - c0) / n
+
+
+def ours(split, per_domain, workers, batches, seed):
+    return measure(balanced_loader(split, per_domain, seed=seed, workers=workers), batches)
+
+
+def reference(ds, index_of, split, per_domain, workers, batches, seed):
+    "torchvision's DataLoader over the ImageFolders, fed the very images (same batches) dgnotebook's loader draws."
+    dl = balanced_loader(split, per_domain, seed=seed, workers=0)
+    doms = [split.train[d] for d in split.train_domains]
+    same = [[index_of[str(doms[d].path(i))] for d, i, _ in keys] for keys in dl.keys()]   # the whole epoch: workers
+    # prefetch beyond the timed batches on both sides, and that work counts in both CPU times
+    return measure(torch.utils.data.DataLoader(ds, batch_sampler=same, num_workers=workers), batches)
 
 
 def tree_memory(pid: int) -> tuple:
@@ -147,15 +160,24 @@ def main():
     bs = args.per_domain * len(train)
     print(f"training on {train} at {args.size} px with augmentation; batches of {bs}; {args.batches} batches per measurement; "
           f"{args.repeats} repeats; one torch thread per process")
-    print(f"{'workers':>7}  {'dgnotebook img/s (median, max)':>30}  {'torchvision img/s (median, max)':>31}  {'ratio of medians':>16}  {'ratio of maxima':>15}")
+    print(f"{'workers':>7}  {'img/s dgnotebook (median, max)':>30}  {'img/s torchvision (median, max)':>31}  "
+          f"{'ratio of medians':>16}  {'ratio of maxima':>15}  {'CPU ms/img ours, tv':>19}  {'CPU ratio tv/ours':>17}")
+    from torchvision.datasets import ImageFolder
+    split = task.split(test, val_fraction=0.)
+    ds = torch.utils.data.ConcatDataset([ImageFolder(str(folder / d), transform=augment_transform(args.size)) for d in train])
+    index_of = {str(Path(p)): j for j, (p, _) in enumerate(s for f in ds.datasets for s in f.samples)}
+    ours(split, args.per_domain, 0, 1, seed=99); reference(ds, index_of, split, args.per_domain, 0, 1, seed=99)   # warm-up
     for w in args.workers:
         a, b = [], []
         for r in range(args.repeats):
-            runs = [lambda: a.append(ours(task, test, args.per_domain, w, args.batches, seed=r)),
-                    lambda: b.append(reference(folder, train, bs, w, args.batches, seed=r, size=args.size))]
+            runs = [lambda: a.append(ours(split, args.per_domain, w, args.batches, seed=r)),
+                    lambda: b.append(reference(ds, index_of, split, args.per_domain, w, args.batches, seed=r))]
             for f in (runs if r % 2 == 0 else runs[::-1]): f()      # alternate which pipeline goes first
-        ma, mb = statistics.median(a), statistics.median(b)
-        print(f"{w:>7}  {ma:>20.1f}, {max(a):>7.1f}  {mb:>21.1f}, {max(b):>7.1f}  {ma / mb:>16.3f}  {max(a) / max(b):>15.3f}")
+        ta, tb = [x for x, _ in a], [x for x, _ in b]
+        ca, cb = statistics.median(c for _, c in a), statistics.median(c for _, c in b)
+        ma, mb = statistics.median(ta), statistics.median(tb)
+        print(f"{w:>7}  {ma:>20.1f}, {max(ta):>7.1f}  {mb:>21.1f}, {max(tb):>7.1f}  {ma / mb:>16.3f}  {max(ta) / max(tb):>15.3f}"
+              f"  {ca * 1e3:>10.1f}, {cb * 1e3:>6.1f}  {cb / ca:>17.3f}")
     print("target: dgnotebook / torchvision >= 0.95")
 
     if args.skip_rss: return
