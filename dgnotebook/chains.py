@@ -10,37 +10,15 @@ from pathlib import Path
 
 from fastcore.basics import patch
 
-from .core import HParam
+from .core import HParam, ConfigError, MAX_MESSAGE, one_line, short
 from .learner import Link
 
 # %% auto #0
-__all__ = ['MAX_MESSAGE', 'LINKS', 'LINK_KINDS', 'INCOMPATIBLE', 'NO_UPDATE_INSIDE', 'CHAIN_RULES', 'MAX_VALUE_CHARS',
-           'MAX_CONFIG_BYTES', 'one_line', 'short', 'ConfigError', 'register', 'available_links', 'link_class',
-           'parse_chain', 'link_kinds', 'is_idle', 'refuse_duplicates', 'refuse_idle', 'refuse_two_evals',
-           'hparam_targets', 'refuse_missing_targets', 'refuse_incompatible', 'refuse_update_inside',
-           'refuse_per_domain_update', 'validate_links', 'plain_value', 'flat_overrides', 'as_overrides',
-           'parse_overrides', 'Chain', 'load_overrides']
-
-# %% ../nbs/05_chains.ipynb #d1aa2e21
-MAX_MESSAGE = 300   # characters of an error message, at most
-
-def one_line(msg, limit: int = MAX_MESSAGE) -> str:
-    "`msg` as one line of at most `limit` characters: whitespace collapsed, over-long words shortened, the end cut."
-    words = [w if len(w) <= 100 else f'{w[:60]}…[{len(w)} chars]' for w in str(msg).split()]
-    s = ' '.join(words)
-    return s if len(s) <= limit else s[:limit - 1] + '…'
-
-def short(x, n: int = 40) -> str:
-    "`repr(x)` cut to about `n` characters, for echoing user input in an error."
-    if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > 128:
-        return f'<an integer of {len(str(x)) if x.bit_length() < 10_000 else "about %d" % int(x.bit_length() * 0.30103)} digits>'
-    try: r = repr(x)
-    except Exception: r = f'<{type(x).__name__}>'            # deeply nested containers, objects whose repr fails
-    return r if len(r) <= n else f'{r[:n - 10]}…[{len(r)} chars]'
-
-class ConfigError(ValueError):
-    "A chain string, hyper-parameter override or hyper-parameter file that cannot be used; the message is one line."
-    def __init__(self, msg): super().__init__(one_line(msg))
+__all__ = ['LINKS', 'LINK_KINDS', 'INCOMPATIBLE', 'NO_UPDATE_INSIDE', 'MIXING_REFUSED', 'CHAIN_RULES', 'MAX_VALUE_CHARS',
+           'MAX_CONFIG_BYTES', 'register', 'available_links', 'link_class', 'parse_chain', 'link_kinds', 'is_idle',
+           'refuse_duplicates', 'refuse_idle', 'refuse_two_evals', 'hparam_targets', 'refuse_missing_targets',
+           'refuse_incompatible', 'refuse_update_inside', 'refuse_per_domain_update', 'refuse_mixing', 'validate_links',
+           'plain_value', 'flat_overrides', 'as_overrides', 'parse_overrides', 'Chain', 'load_overrides']
 
 # %% ../nbs/05_chains.ipynb #1a83e653
 LINKS: dict = {}
@@ -251,8 +229,24 @@ def refuse_per_domain_update(links) -> str | None:
                 return (f"{l.name!r} takes the step itself on the model's weights, so the modules {o.name} trains with the "
                         f"optimiser would never be updated in chain {_spec(links)!r}; use one of them")
 
+MIXING_REFUSED: dict = {
+    'mldg': "mldg's meta-test domains would then contain meta-train images (it splits the training domains in two)",
+    'matchdg': "matchdg matches unmixed samples by their positions in the batch, so its pairs would be blends of other domains",
+}
+
+def refuse_mixing(links) -> str | None:
+    "A link that mixes samples of different training domains (`mixes_domains`) with one that relies on each sample's domain."
+    for m in links:
+        if not getattr(m, 'mixes_domains', False): continue
+        for o in links:
+            if o is m: continue
+            why = MIXING_REFUSED.get(o.name)
+            if why is None and getattr(o, 'per_domain_update', False):
+                why = f"{o.name} builds its step per training domain, and mixing crosses the domain boundaries that update relies on"
+            if why: return f"chain {_spec(links)!r} combines {m.name!r} and {o.name!r}: {m.name} mixes samples across training domains, but {why}; use one of them"
+
 CHAIN_RULES = [refuse_duplicates, refuse_idle, refuse_two_evals, refuse_missing_targets, refuse_incompatible,
-               refuse_update_inside, refuse_per_domain_update]
+               refuse_update_inside, refuse_mixing, refuse_per_domain_update]
 
 def validate_links(links: list) -> None:
     "Refuse chains that cannot compose, with a message that says why (the first of `CHAIN_RULES` that objects)."
@@ -344,16 +338,8 @@ def _validate(decl: HParam, value, qn: str):
         raise ConfigError(f"{qn}={value} is not a valid {decl.kind.__name__}: give a number, not true/false")
     if decl.kind is bool and isinstance(value, numbers.Number) and not isinstance(value, bool) and value not in (0, 1):
         raise ConfigError(f"{qn}={short(value)} is not a valid bool: give true/false (or 1/0)")
-    try: return decl.validate(value, qn)
-    except (ValueError, TypeError, OverflowError) as e:
-        msg = str(e)
-        if isinstance(value, str) and len(value) > 40: msg = msg.replace(repr(value), short(value))
-        if isinstance(value, str) and 'is not a finite number' in msg:   # say what was typed: '1e400' reads as inf
-            msg = f"{qn}={short(value)} is not a finite number (it reads as {msg.split('=', 1)[1].split()[0]})"
-        if decl.low is None or decl.high is None:                   # '[0, None]' → 'at least 0'
-            msg = msg.replace(f'is out of range [{decl.low}, {decl.high}]',
-                              f'is out of range (at least {decl.low})' if decl.high is None else f'is out of range (at most {decl.high})')
-        raise ConfigError(msg) from None
+    try: return decl.validate(value, qn)   # a one-line ConfigError that echoes the value in short
+    except (TypeError, OverflowError) as e: raise ConfigError(f"{qn}={short(value)}: {e}") from None
 
 class Chain:
     "An ordered list of trainer links, outermost first; `spec` is its chain string."

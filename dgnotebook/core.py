@@ -12,7 +12,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['Batch', 'per_domain', 'seed_everything', 'make_generator', 'get_device', 'HParam', 'HParams']
+__all__ = ['MAX_MESSAGE', 'Batch', 'per_domain', 'seed_everything', 'make_generator', 'get_device', 'one_line', 'short',
+           'ConfigError', 'HParam', 'HParams']
 
 # %% ../nbs/00_core.ipynb #66fba53a
 @dataclass
@@ -64,6 +65,27 @@ def get_device(device: str | None = None) -> torch.device:
     if device: return torch.device(device)
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
+# %% ../nbs/00_core.ipynb #3a32e60e
+MAX_MESSAGE = 300   # characters of an error message, at most
+
+def one_line(msg, limit: int = MAX_MESSAGE) -> str:
+    "`msg` as one line of at most `limit` characters: whitespace collapsed, over-long words shortened, the end cut."
+    words = [w if len(w) <= 100 else f'{w[:60]}…[{len(w)} chars]' for w in str(msg).split()]
+    s = ' '.join(words)
+    return s if len(s) <= limit else s[:limit - 1] + '…'
+
+def short(x, n: int = 40) -> str:
+    "`repr(x)` cut to about `n` characters, for echoing user input in an error."
+    if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > 128:
+        return f'<an integer of {len(str(x)) if x.bit_length() < 10_000 else "about %d" % int(x.bit_length() * 0.30103)} digits>'
+    try: r = repr(x)
+    except Exception: r = f'<{type(x).__name__}>'            # deeply nested containers, objects whose repr fails
+    return r if len(r) <= n else f'{r[:n - 10]}…[{len(r)} chars]'
+
+class ConfigError(ValueError):
+    "A chain string, hyper-parameter value, override or file that cannot be used; the message is one line."
+    def __init__(self, msg): super().__init__(one_line(msg))
+
 # %% ../nbs/00_core.ipynb #90211c87
 @dataclass(frozen=True)
 class HParam:
@@ -81,17 +103,24 @@ class HParam:
     def kind(self) -> type: return type(self.default)
 
     def validate(self, value, qualname: str | None = None):
-        "Return `value` converted to this parameter's type, or raise a `ValueError` naming the problem."
+        "Return `value` converted to this parameter's type, or raise a one-line `ConfigError` (a `ValueError`) naming the problem."
         qn = qualname or self.name
-        value = self._convert(value, qn)
-        if self.choices and value not in self.choices:
-            raise ValueError(f"{qn}={value!r} is not one of {list(self.choices)}")
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if isinstance(value, float) and not math.isfinite(value):
-                raise ValueError(f"{qn}={value} is not a finite number")
-            if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
-                raise ValueError(f"{qn}={value} is out of range [{self.low}, {self.high}]")
-        return value
+        v = self._convert(value, qn)
+        if self.choices and v not in self.choices:
+            raise ConfigError(f"{qn}={short(value)} is not one of {list(self.choices)}")
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            if isinstance(v, float) and not math.isfinite(v):
+                reads = f' (it reads as {v})' if isinstance(value, str) else ''   # '1e400' reads as inf
+                raise ConfigError(f"{qn}={short(value)} is not a finite number{reads}")
+            if (self.low is not None and v < self.low) or (self.high is not None and v > self.high):
+                raise ConfigError(f"{qn}={short(v)} is out of range {self.range_text()}")
+        return v
+
+    def range_text(self) -> str:
+        "The allowed range as a reader would write it: `[1, 20]`, `(at least 0)`, `(at most 5)` or `(any)`."
+        if self.low is not None and self.high is not None: return f'[{self.low}, {self.high}]'
+        if self.low is not None: return f'(at least {self.low})'
+        return f'(at most {self.high})' if self.high is not None else '(any)'
 
     def _convert(self, value, qn):
         t = self.kind
@@ -105,8 +134,11 @@ class HParam:
                 return int(value)
             if t is int and isinstance(value, bool): raise ValueError
             return t(value)
+        except OverflowError:                            # float(10**400), int(float('inf'))
+            raise ConfigError(f"{qn}={short(value)} is too large for a float (at most about 1.8e308)") from None
         except (TypeError, ValueError):
-            raise ValueError(f"{qn}={value!r} is not a valid {t.__name__}") from None
+            raise ConfigError(f"{qn}={short(value)} is not a valid {t.__name__}") from None
+
 
 # %% ../nbs/00_core.ipynb #29fff68e
 class HParams:
@@ -120,7 +152,7 @@ class HParams:
     def _decl(self, name):
         if name not in self.decls:
             valid = ', '.join(self.prefix + n for n in self.decls) or '(none)'
-            raise KeyError(f"unknown hyper-parameter {self.prefix + name!r}; valid names: {valid}")
+            raise KeyError(one_line(f"unknown hyper-parameter {short(self.prefix + name, 60)}; valid names: {valid}"))
         return self.decls[name]
 
     def __getitem__(self, name): self._decl(name); return self._values[name]
