@@ -54,6 +54,7 @@ def mixup_partner_term(logits: torch.Tensor, y: torch.Tensor, y2: torch.Tensor, 
 class Mixup(Link):
     "Inter-domain Mixup (Yan et al. 2020; Wang et al. 2020; DomainBed): mixed pairs of domains, λ-weighted two-target loss."
     name, min_domains = 'mixup', 2
+    mixes_domains = True   # its samples blend two training domains: chains refuse links that rely on each sample's domain
     hparams = (HParam('alpha', 0.2, low=0.0, high=100.0, log=True, search=('loguniform', 1e-1, 1e1),
                       doc='λ ~ Beta(α, α) per pair of domains; 0 = the limit α→0, no mixing (DomainBed: 0.2, 10^U(-1,1))'),)
 
@@ -63,15 +64,16 @@ class Mixup(Link):
         return np.random.default_rng([self.learner.seed, step, 0x6D6978])
 
     def decorate(self, batch: Batch) -> Batch:
-        if self.hp['alpha'] == 0: return batch
+        if self.hp['alpha'] == 0: return Batch(batch.x, batch.y, batch.d, {**batch.extras, 'mixup.w': None})   # seen, not mixed
         D = len(torch.unique_consecutive(batch.d))
         partner, w = mixup_draw(D, self.hp['alpha'], self.rng(self.learner.step))
         x, y2, ws = mix_batch(batch.x, batch.y, batch.d, partner.to(batch.d.device), w.to(batch.x.device))
         return Batch(x, batch.y, batch.d, {**batch.extras, 'mixup.y2': y2, 'mixup.w': ws})
 
     def penalties(self, batch: Batch, out: Output) -> dict:
-        if self.hp['alpha'] == 0: return {self.term('partner'): out.logits.new_zeros(())}
-        if 'mixup.y2' not in batch.extras:
+        "The partner term of the batch as it was decorated (0 when it was not mixed), whatever α is now."
+        if 'mixup.w' not in batch.extras and self.hp['alpha'] != 0:
             raise ValueError("the mixup term needs the batch decorated by the mixup link (extras 'mixup.y2', 'mixup.w'); "
                              "this batch was not, e.g. an outer link evaluated the objective on a batch of its own")
+        if batch.extras.get('mixup.w') is None: return {self.term('partner'): out.logits.new_zeros(())}
         return {self.term('partner'): mixup_partner_term(out.logits, batch.y, batch.extras['mixup.y2'], batch.extras['mixup.w'])}
