@@ -11,10 +11,12 @@ from pathlib import Path
 
 # notebooks whose lesson shows a figure (the picture is part of what it teaches)
 FIGURES = [
-    '03_learner.ipynb', '04_images.ipynb',
+    '03_learner.ipynb', '04_images.ipynb', '06_optim.ipynb',
     '10_erm.ipynb', '11_irm.ipynb', '12_fishr.ipynb', '13_coral.ipynb', '14_mmd.ipynb', '15_causirl.ipynb',
+    '16_vrex.ipynb', '17_groupdro.ipynb', '18_sd.ipynb', '19_ib.ipynb',
     '20_dial.ipynb', '21_mldg.ipynb', '22_matchdg.ipynb', '23_miro.ipynb', '24_averaging.ipynb', '25_warmup.ipynb',
-    '40_widgets.ipynb', 'tutorials/colored_digits_irm.ipynb',
+    '26_mixup.ipynb', '27_dann.ipynb', '28_andmask.ipynb', '29_fish.ipynb', '30_swad.ipynb',
+    '40_widgets.ipynb', '51_selection.ipynb', 'tutorials/colored_digits_irm.ipynb',
 ]
 
 def outputs(nb: dict) -> list:
