@@ -954,6 +954,8 @@ def main(argv=None) -> int:
         print(f"dgnotebook-sweep: error: {msg}", file=sys.stderr); return 2
     except KeyboardInterrupt:
         print("dgnotebook-sweep: interrupted; launch again to continue (done jobs are kept)", file=sys.stderr); return 130
+    except BrokenPipeError:  # the reader of our output left early (`| head`, `| grep -q`): the work itself is done
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 0
 
 # %% ../nbs/52_sweeps.ipynb #ae0dd92c
 @patch
