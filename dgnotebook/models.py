@@ -12,8 +12,8 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['MODELS', 'DGModel', 'mlp', 'small_cnn', 'copy_without_hooks', 'Backbone', 'drop_head', 'weights_identity',
-           'read_state_dict', 'load_weights', 'image_backbone', 'timm_backbone', 'feature_layers', 'image_model',
-           'resnet', 'get_model']
+           'read_state_dict', 'load_weights', 'image_backbone', 'import_timm', 'timm_backbone', 'feature_layers',
+           'image_model', 'resnet', 'get_model']
 
 # %% ../nbs/02_models.ipynb #7abb3ce3
 class DGModel(nn.Module):
@@ -159,11 +159,16 @@ def image_backbone(arch: str, weights=None, freeze_bn: bool | None = None, dropo
                     dropout=dropout, weights_info=info)
 
 # %% ../nbs/02_models.ipynb #c428f007
-def timm_backbone(name: str, weights=None, freeze_bn: bool | None = None, dropout: float = 0.) -> Backbone:
-    "timm model `name` without its head (`num_classes=0`), from a local weights file or random init."
+def import_timm(what: str = 'this'):
+    "The optional timm module; when it is missing, an `ImportError` that says how to install it."
     try: import timm
     except ImportError:
-        raise ImportError(f"the timm backbone {name!r} needs the optional timm package: pip install 'dgnotebook[timm]'") from None
+        raise ImportError(f"{what} needs the optional timm package: pip install 'dgnotebook[timm]'") from None
+    return timm
+
+def timm_backbone(name: str, weights=None, freeze_bn: bool | None = None, dropout: float = 0.) -> Backbone:
+    "timm model `name` without its head (`num_classes=0`), from a local weights file or random init."
+    timm = import_timm(f'the timm backbone {name!r}')
     net = timm.create_model(name, pretrained=False, num_classes=0)
     info = None
     if weights is not None:
