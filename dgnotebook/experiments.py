@@ -296,8 +296,8 @@ def _build_task(name: str, kwargs: dict):
         if 'MNIST' not in str(e): raise
         root = kwargs.get('root', 'data')
         raise FileNotFoundError(f"task {name!r} needs MNIST, which is not under {str(root)!r}; download it once with "
-                                f"python -c \"from torchvision.datasets import MNIST; MNIST('data', download=True)\", "
-                                f"or give the folder that holds MNIST/ (--data)") from None
+                                f"python -c \"from torchvision.datasets import MNIST; MNIST('data', download=True)\" "
+                                f"in the folder you run from (from Python: task_kwargs={{'root': FOLDER}})") from None
 
 def _build_model(name: str, task, kwargs: dict, seed: int):
     from dgnotebook.core import seed_everything
