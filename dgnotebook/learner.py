@@ -439,7 +439,9 @@ def change(self: Learner, lr: float | None = None, hparams: dict | None = None) 
     "Apply a new `lr` and/or chain `hparams` from the current step on; record and return what changed."
     changed = {}
     if lr is not None and lr != self.lr:
-        for g in self.opt.param_groups: g['lr'] = lr if g['lr'] == self.lr else g['lr'] * (lr / self.lr)
+        for g in self.opt.param_groups:
+            g['lr'] = lr if g['lr'] == self.lr else g['lr'] * (lr / self.lr)
+            if 'base_lr' in g: g['base_lr'] *= lr / self.lr   # a schedule scales this base at every step
         changed['lr'] = [self.lr, lr]; self.lr = lr
     for qn, v in (hparams or {}).items():
         old = self.get_hparam(qn); self.set_hparam(qn, v); new = self.get_hparam(qn)
