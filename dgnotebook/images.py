@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_images.ipynb #2aa18689
 from __future__ import annotations
-import itertools, os, warnings
+import itertools, math, os, warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,19 +153,19 @@ def open_image(path, max_pixels: int = MAX_PIXELS):
 # %% ../nbs/04_images.ipynb #a8d9b30a
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
-def _to_normalised_tensor(v2) -> list:
-    return [v2.ToImage(), v2.ToDtype(torch.float32, scale=True), v2.Normalize(IMAGENET_MEAN, IMAGENET_STD)]
+def _to_tensor(v2, normalize: bool) -> list:
+    return [v2.ToImage(), *([v2.ToDtype(torch.float32, scale=True), v2.Normalize(IMAGENET_MEAN, IMAGENET_STD)] if normalize else [])]
 
-def augment_transform(size: int = 224):
-    "DomainBed's training augmentation at `size` px, then ImageNet normalisation (torchvision v2)."
+def augment_transform(size: int = 224, normalize: bool = True):
+    "DomainBed's training augmentation at `size` px, then ImageNet normalisation (8-bit tensors if not `normalize`)."
     from torchvision.transforms import v2
     return v2.Compose([v2.RandomResizedCrop(size, scale=(0.7, 1.0), antialias=True), v2.RandomHorizontalFlip(),
-                       v2.ColorJitter(0.3, 0.3, 0.3, 0.3), v2.RandomGrayscale(p=0.1), *_to_normalised_tensor(v2)])
+                       v2.ColorJitter(0.3, 0.3, 0.3, 0.3), v2.RandomGrayscale(p=0.1), *_to_tensor(v2, normalize)])
 
-def eval_transform(size: int = 224):
-    "Resize to `size`×`size` and normalise (torchvision v2)."
+def eval_transform(size: int = 224, normalize: bool = True):
+    "Resize to `size`×`size` and normalise with the ImageNet statistics (8-bit tensors if not `normalize`)."
     from torchvision.transforms import v2
-    return v2.Compose([v2.Resize((size, size), antialias=True), *_to_normalised_tensor(v2)])
+    return v2.Compose([v2.Resize((size, size), antialias=True), *_to_tensor(v2, normalize)])
 
 # %% ../nbs/04_images.ipynb #3b442b9e
 def default_workers() -> int:
@@ -174,59 +174,96 @@ def default_workers() -> int:
     except AttributeError: n = os.cpu_count() or 1
     return max(0, min(8, n - 1))
 
+def _put(out: torch.Tensor, x, mean_std, where: str) -> torch.Tensor:
+    "Write the transformed image `x` into the float tensor `out`: 8-bit values as `(x/255 - mean)/std`, float values as they are."
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"the transform of {where} returned a {type(x).__name__}; it must return a tensor (end it with v2.ToImage())")
+    if x.dtype != torch.uint8 and not x.is_floating_point():
+        raise TypeError(f"the transform of {where} returned a {x.dtype} tensor; it must return uint8 or float values")
+    if x.shape != out.shape:
+        raise ValueError(f"{where} came out of its transform as {tuple(x.shape)}, other images of the batch as "
+                         f"{tuple(out.shape)}; give a transform that resizes every image to one size")
+    if x.dtype == torch.uint8 and (x.dim() < 3 or x.shape[-3] != len(mean_std[0])):
+        raise ValueError(f"the transform of {where} returned 8-bit values of shape {tuple(x.shape)}, which cannot be normalised "
+                         f"with {len(mean_std[0])} channel means; return (channels, height, width) or float values")
+    out.copy_(x)
+    if x.dtype == torch.uint8:                      # v2.ToDtype(float32, scale=True) then v2.Normalize, op for op
+        mean, std = (torch.tensor(v, dtype=out.dtype).view(-1, 1, 1) for v in mean_std)
+        out.mul_(1.0 / 255).sub_(mean).div_(std)
+    return out
+
 class ImageFolderDomain:
     "One domain of an image folder: relative paths and labels; images decoded and transformed when accessed."
     def __init__(self, root, paths, labels, transform=None, train_transform=None, max_pixels: int = MAX_PIXELS,
-                 workers: int | None = None, pin_memory: bool = False):
+                 workers: int | None = None, pin_memory: bool = False, mean_std=(IMAGENET_MEAN, IMAGENET_STD)):
         self.root, self.paths = Path(root), np.asarray(paths, dtype=bytes)
         self.y = torch.as_tensor(np.asarray(labels, dtype=np.int64))
         if len(self.paths) != len(self.y): raise ValueError(f"{len(self.paths)} paths but {len(self.y)} labels")
-        self.transform = transform if transform is not None else eval_transform()
+        self.transform = transform if transform is not None else eval_transform(normalize=False)
         self.train_transform = train_transform if train_transform is not None else self.transform
-        self.max_pixels, self.workers, self.pin_memory = max_pixels, workers, pin_memory
+        self.max_pixels, self.workers, self.pin_memory, self.mean_std = max_pixels, workers, pin_memory, mean_std
 
     def __len__(self): return len(self.y)
     def labels(self) -> torch.Tensor: return self.y
     def path(self, i: int) -> Path: return self.root / os.fsdecode(self.paths[i])
     def image(self, i: int): return open_image(self.path(i), self.max_pixels)
 
-    def sample(self, i: int, train: bool = False, seed: int | None = None) -> torch.Tensor:
-        "Image `i` transformed (training transform if `train`), its randomness seeded by `seed`."
+    def transformed(self, i: int, train: bool = False, seed: int | None = None):
+        "Image `i` as its transform returns it (training transform if `train`), its randomness seeded by `seed`."
         tf, im = (self.train_transform if train else self.transform), self.image(i)
         if seed is None: return tf(im)
         with torch.random.fork_rng(devices=[]):
             torch.default_generator.manual_seed(seed)   # the CPU generator only: transforms draw from it
             return tf(im)
 
+    def sample(self, i: int, train: bool = False, seed: int | None = None) -> torch.Tensor:
+        "Image `i` as a float tensor (training transform if `train`), its randomness seeded by `seed`."
+        x = self.transformed(i, train, seed)
+        return _put(torch.empty(x.shape if isinstance(x, torch.Tensor) else ()), x, self.mean_std, f"image {self.path(i)}")
+
     def get(self, idx):
-        "Evaluation-transformed images at `idx` and their labels."
-        idx = torch.as_tensor(idx).reshape(-1).tolist()
-        return torch.stack([self.sample(i) for i in idx]), self.y[idx]
+        "Evaluation-transformed images at `idx` (one float tensor) and their labels."
+        out = _Samples([self]).__getitems__([(0, i, None) for i in torch.as_tensor(idx).reshape(-1).tolist()])
+        if isinstance(out, ImageReadError): raise out
+        return out[:2]
 
     def subset(self, idx) -> ImageFolderDomain:
         idx = torch.as_tensor(idx).reshape(-1).numpy()
         return ImageFolderDomain(self.root, self.paths[idx], self.y.numpy()[idx], self.transform, self.train_transform,
-                                 self.max_pixels, self.workers, self.pin_memory)
+                                 self.max_pixels, self.workers, self.pin_memory, self.mean_std)
 
     def __repr__(self): return f"ImageFolderDomain({str(self.root)!r}, {len(self)} images)"
 
 # %% ../nbs/04_images.ipynb #ab6de6f4
+def _empty_batch(shape) -> torch.Tensor:
+    "An uninitialised float32 batch; in a DataLoader worker it lives in shared memory (as `default_collate`'s stacks do)."
+    if torch.utils.data.get_worker_info() is None: return torch.empty(shape, dtype=torch.float32)
+    elem = torch.empty(0, dtype=torch.float32)
+    return elem.new(elem._typed_storage()._new_shared(math.prod(shape))).resize_(*shape)
+
 class _Samples(torch.utils.data.Dataset):
-    "Decode keys `(domain, index, seed)`; `seed=None` means the evaluation transform."
+    "Decode keys `(domain, index, seed)` into batches; `seed=None` means the evaluation transform."
     def __init__(self, domains: list): self.domains = domains
     def __len__(self): return sum(len(d) for d in self.domains)
-    def __getitem__(self, key):
-        d, i, s = key
-        try: x = self.domains[d].sample(i, train=s is not None, seed=s)
-        except ImageReadError as e: x = e
-        return x, int(self.domains[d].y[i]), d, i
+    def __getitem__(self, key): return self.__getitems__([key])
 
-def _collate(items):
-    "Stack samples into `(x, y, d, idx)`, or return the first `ImageReadError`."
-    for x, *_ in items:
-        if isinstance(x, ImageReadError): return x
-    xs, ys, ds, ids = zip(*items)   # default_collate stacks into shared memory in a worker: no copy on the way back
-    return torch.utils.data.default_collate(xs), torch.tensor(ys), torch.tensor(ds), torch.tensor(ids)
+    def __getitems__(self, keys) -> tuple | ImageReadError:
+        "`(x, y, d, idx)` of a batch of keys, each image written into `x` as it is decoded; or the first `ImageReadError`."
+        x = None
+        for k, (d, i, s) in enumerate(keys):
+            dom = self.domains[d]
+            try: img = dom.transformed(i, train=s is not None, seed=s)
+            except ImageReadError as e: return e
+            if x is None: x = _empty_batch((len(keys), *(img.shape if isinstance(img, torch.Tensor) else ())))
+            _put(x[k], img, dom.mean_std, f"image {dom.path(i)}")
+        if x is None: x = torch.empty(0)
+        d, i = (torch.tensor([key[j] for key in keys], dtype=torch.int64) for j in (0, 1))
+        y = torch.stack([self.domains[a].y[b] for a, b in zip(d.tolist(), i.tolist())]) if len(keys) else torch.zeros(0, dtype=torch.int64)
+        return x, y, d, i
+
+def _collate(batch):
+    "The batch `_Samples.__getitems__` built (or its error), unchanged."
+    return batch
 
 def _batches_of(domains, keys, workers, pin_memory):
     "Yield `(x, y, d, idx)` for lists of keys, decoded by `workers` DataLoader worker processes."
@@ -290,8 +327,8 @@ def image_folder_task(root, image_size: int = 224, domains=None, name: str | Non
     idx = index_image_folder(root, domains, warn=False)
     if idx.skipped: warnings.warn(skipped_message(idx), ImageFolderWarning, stacklevel=2)
     if benchmark: check_benchmark(idx, benchmark)
-    tf = transform if transform is not None else eval_transform(image_size)
-    ttf = train_transform if train_transform is not None else (augment_transform(image_size) if augment else tf)
+    tf = transform if transform is not None else eval_transform(image_size, normalize=False)
+    ttf = train_transform if train_transform is not None else (augment_transform(image_size, normalize=False) if augment else tf)
     doms = {d: ImageFolderDomain(idx.root, p, y, tf, ttf, max_pixels, workers) for d, (p, y) in idx.domains.items()}
     return DomainTask(name or idx.root.name, doms, idx.classes, (3, image_size, image_size))
 
