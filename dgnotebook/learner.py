@@ -401,7 +401,7 @@ def checkpoint_state(self: Learner) -> dict:
     return {'format': CHECKPOINT_FORMAT, 'model': self.model.state_dict(), 'opt': self.opt.state_dict(),
             'epoch': self.epoch, 'step': self.step, 'epoch_step': self.epoch_step, 'history': self.history,
             'best': self.best, 'lr': self.lr, 'hparams': self.initial_hparams, 'changes': self.changes,
-            'init_hash': self.init_hash, 'rng': _rng_state(),
+            'init_hash': self.init_hash, 'rng': _rng_state(), 'step_options': self.step_options.state_dict(),
             'links': [{'name': l.name, 'hp': l.hp.as_dict(), 'state': l.state_dict()} for l in self.links]}
 
 @patch
@@ -427,6 +427,7 @@ def load_checkpoint(self: Learner, path=None) -> None:
         link.load_state_dict(ls['state'])
     self.lr, self.initial_hparams, self.changes = s['lr'], dict(s['hparams']), list(s['changes'])
     self.opt = self.make_optimizer(); self.opt.load_state_dict(s['opt'])
+    self.step_options.load_state_dict(s.get('step_options', {}))   # fp16's loss scale and its growth counter
     self.epoch, self.step, self.epoch_step = s['epoch'], s['step'], s['epoch_step']
     self.history, self.best = s['history'], s['best']
     self.init_hash = s['init_hash']             # the run's identity: the weights it started from

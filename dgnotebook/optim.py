@@ -147,3 +147,14 @@ def record(self: StepOptions) -> dict:
     "The options as the results store them."
     d = {k: getattr(self, k) for k in ('schedule', 'warmup', 'gamma', 'every', 'final', 'clip', 'amp', 'channels_last', 'total_steps')}
     return {**d, 'cudnn_deterministic': self.deterministic, 'cudnn_benchmark': not self.deterministic}
+
+@patch
+def state_dict(self: StepOptions) -> dict:
+    "What a resumed run needs besides the optimiser: fp16's loss scale and growth counter (plain numbers)."
+    return {'scaler': self.scaler.state_dict()} if self.scaler is not None else {}
+
+@patch
+def load_state_dict(self: StepOptions, state: dict) -> None:
+    "Restore `state_dict()`; a checkpoint without a scaler leaves a fresh one as it is."
+    if self.scaler is not None and state.get('scaler'): self.scaler.load_state_dict(state['scaler'])
+
