@@ -25,7 +25,7 @@
 One torch thread per process (OMP_NUM_THREADS=1, torch.set_num_threads(1)).
 
     python benchmarks/bench_images.py
-    python benchmarks/bench_images.py --repeats 5 --batches 10
+    python benchmarks/bench_images.py --repeats 3 --batches 4 --skip-rss   # quicker, noisier
 """
 import os
 os.environ.setdefault('OMP_NUM_THREADS', '1')
@@ -166,8 +166,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--root', default='/tmp/dgnotebook_bench_images', help='where the generated folders go')
     ap.add_argument('--per-domain', type=int, default=32)
-    ap.add_argument('--batches', type=int, default=6, help='batches timed per measurement')
-    ap.add_argument('--repeats', type=int, default=5)
+    ap.add_argument('--batches', type=int, default=8, help='batches timed per measurement')
+    ap.add_argument('--repeats', type=int, default=7)
     ap.add_argument('--workers', type=int, nargs='+', default=[0, 1, 2])
     ap.add_argument('--size', type=int, default=224)
     ap.add_argument('--rss-images', type=int, default=20000)
