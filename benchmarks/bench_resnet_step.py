@@ -31,7 +31,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--per-domain', type=int, default=4)
     ap.add_argument('--size', type=int, default=224)
-    ap.add_argument('--repeats', type=int, default=5)
+    ap.add_argument('--repeats', type=int, default=11)
     ap.add_argument('--warmup', type=int, default=1)
     args = ap.parse_args()
     C, D, k, s = 7, 2, args.per_domain, args.size

@@ -212,7 +212,11 @@ def _nonfinite_error(learner, terms):
 def check_weights(self: Learner) -> None:
     "Raise `NonFiniteError` when a weight the optimiser trains is not finite."
     ps = [p for g in self.opt.param_groups for p in g['params']]
-    if not ps or bool(torch.stack([p.detach().isfinite().all() for p in ps]).all()): return
+    if not ps: return
+    # exact and cheap: a sum is finite only if every element is (inf and NaN never add up to a finite number);
+    # only a sum that overflows although its elements are finite needs the element-wise test
+    if bool(torch.stack([p.detach().sum().float() for p in ps]).isfinite().all()): return
+    if all(bool(p.detach().isfinite().all()) for p in ps): return
     names = {id(p): n for n, p in self.model.named_parameters()}
     bad = next(names.get(id(p), 'a parameter of a link') for p in ps if not p.detach().isfinite().all())
     raise NonFiniteError(f"non-finite weights after the optimiser step at epoch {self.epoch}, step {self.step} "
