@@ -249,17 +249,15 @@ class _Samples(torch.utils.data.Dataset):
 
     def __getitems__(self, keys) -> tuple | ImageReadError:
         "`(x, y, d, idx)` of a batch of keys, each image written into `x` as it is decoded; or the first `ImageReadError`."
-        x = None
+        x, ys = None, []
         for k, (d, i, s) in enumerate(keys):
             dom = self.domains[d]
             try: img = dom.transformed(i, train=s is not None, seed=s)
             except ImageReadError as e: return e
             if x is None: x = _empty_batch((len(keys), *(img.shape if isinstance(img, torch.Tensor) else ())))
-            _put(x[k], img, dom.mean_std, f"image {dom.path(i)}")
-        if x is None: x = torch.empty(0)
+            _put(x[k], img, dom.mean_std, f"image {dom.path(i)}"); ys.append(int(dom.y[i]))
         d, i = (torch.tensor([key[j] for key in keys], dtype=torch.int64) for j in (0, 1))
-        y = torch.stack([self.domains[a].y[b] for a, b in zip(d.tolist(), i.tolist())]) if len(keys) else torch.zeros(0, dtype=torch.int64)
-        return x, y, d, i
+        return (torch.empty(0) if x is None else x), torch.tensor(ys, dtype=torch.int64), d, i
 
 def _collate(batch):
     "The batch `_Samples.__getitems__` built (or its error), unchanged."
