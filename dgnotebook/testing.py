@@ -4,6 +4,8 @@
 
 # %% ../nbs/08_testing.ipynb #50f9b635
 from __future__ import annotations
+import atexit, multiprocessing.util, os, shutil, tempfile
+from pathlib import Path
 import numpy as np
 import torch
 from fastcore.test import test_close, test_eq
@@ -16,7 +18,7 @@ from .chains import Chain
 
 # %% auto #0
 __all__ = ['same_weights', 'test_rel', 'toy_task', 'toy_split', 'heldout_accuracy', 'compare_with_erm', 'summarize',
-           'plot_heldout']
+           'plot_heldout', 'scratch']
 
 # %% ../nbs/08_testing.ipynb #599999a7
 def _state(m) -> dict:
@@ -94,3 +96,19 @@ def plot_heldout(results: dict, ax=None, title: str = 'held-out accuracy', chanc
     lo = min(min(v) for v in results.values())
     ax.set_ylim(max(0, 100 * lo - 10), min(100, 100 * max(max(v) for v in results.values()) + 5))
     return ax
+
+# %% ../nbs/08_testing.ipynb #5c7a0d02
+_SCRATCH: tuple | None = None          # (folder, pid of the process that made it)
+
+def _remove_scratch() -> None:
+    if _SCRATCH and _SCRATCH[1] == os.getpid(): shutil.rmtree(_SCRATCH[0], ignore_errors=True)
+
+def scratch(prefix: str = 'dgnotebook-tests-') -> Path:
+    "This process's folder for temporary files: `tempfile` creates its folders there from now on; removed when the process ends."
+    global _SCRATCH
+    if _SCRATCH is None or _SCRATCH[1] != os.getpid():
+        _SCRATCH = (Path(tempfile.mkdtemp(prefix=prefix)), os.getpid())
+        tempfile.tempdir = str(_SCRATCH[0])
+        atexit.register(_remove_scratch)                                  # a kernel or `python` exiting
+        multiprocessing.util.Finalize(None, _remove_scratch, exitpriority=0)  # a multiprocessing worker exiting
+    return _SCRATCH[0]
