@@ -1,5 +1,5 @@
 """Helpers shared by the sweep system checks in this folder (each check prints one line `sweeps <name>: PASS|FAIL ...`)."""
-import json, os, signal, subprocess, sys, time
+import json, os, shutil, signal, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +25,11 @@ def attempts(jd) -> list:
     f = Path(jd) / 'attempts.log'
     return f.read_text().splitlines() if f.exists() else []
 
-def report(name: str, ok: bool, detail: str) -> int:
+def report(name: str, ok: bool, detail: str, work=None, given: bool = True) -> int:
+    "Print the check's line; a work folder the check made itself is removed when it passed and kept (and named) when not."
+    if work is not None and not ok: detail += f" (work folder kept: {work})"
     print(f"sweeps {name}: {'PASS' if ok else 'FAIL'} {detail}", flush=True)
+    if work is not None and ok and not given: shutil.rmtree(work, ignore_errors=True)
     return 0 if ok else 1
 
 def job_between_evaluations(sw, jobs, epochs: int):

@@ -21,6 +21,6 @@ def main():
     launches = {a.split('launch=')[1].split()[0] for j in jobs for a in attempts(sw.job_dir(j))}
     ok = rcs == [0, 0] and n == [1] * len(jobs) and sw.status(versions=False).counts['done'] == len(jobs)
     return report('concurrent-launch', ok, f"{len(jobs)} jobs, executions per job {sorted(set(n))} (total {sum(n)}), "
-                  f"work split over {len(launches)} launchers, exit codes {rcs}, {time.time() - t0:.0f} s")
+                  f"work split over {len(launches)} launchers, exit codes {rcs}, {time.time() - t0:.0f} s", work=work, given=len(sys.argv) > 1)
 
 if __name__ == '__main__': sys.exit(main())

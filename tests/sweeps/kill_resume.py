@@ -43,6 +43,6 @@ def main():
                   f"{len(jobs)} jobs, killed launcher+workers with {done_before} done (states then: {states}); relaunch: "
                   f"{st.counts['done']}/{len(jobs)} done; killed job {victim.id} had {k}/{E} evaluations saved, its attempts: "
                   f"{[a.split(' launch=')[1].split(' ', 1)[1] for a in att]}; epochs executed {executed} = {E} + 1 partial; "
-                  f"history identical to an uninterrupted run: {same}; jobs with 2 attempts: {multi}; {time.time() - t0:.0f} s")
+                  f"history identical to an uninterrupted run: {same}; jobs with 2 attempts: {multi}; {time.time() - t0:.0f} s", work=work, given=len(sys.argv) > 1)
 
 if __name__ == '__main__': sys.exit(main())

@@ -61,6 +61,6 @@ def main():
                   f"{len(jobs)} jobs on 2 Ray nodes: {st.counts['done']} done, {len(rr.failed)} failed; worker of job "
                   f"{victim[0][0].id if victim else '-'} SIGKILLed after {victim[0][1] if victim else '-'}/{E} evaluations, "
                   f"retried by Ray and resumed: {retried}; histories equal to engine='local': {same}; "
-                  f"{len(pids)} worker processes; listening on {ls}; {time.time() - t0:.0f} s")
+                  f"{len(pids)} worker processes; listening on {ls}; {time.time() - t0:.0f} s", work=work, given=False)
 
 if __name__ == '__main__': sys.exit(main())
