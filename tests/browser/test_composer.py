@@ -13,6 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+NOTEBOOK = HERE / 'composer.ipynb'     # the notebook Voila serves (test_sweep_panel serves another)
 FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
          '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
@@ -32,7 +33,7 @@ def free_port() -> int:
 def start_voila(port: int, log):
     env = {**os.environ, 'PYTHONPATH': f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
            'OMP_NUM_THREADS': '1', 'MPLBACKEND': 'Agg'}
-    cmd = [sys.executable, '-m', 'voila', str(HERE / 'composer.ipynb'), '--no-browser', f'--port={port}',
+    cmd = [sys.executable, '-m', 'voila', str(NOTEBOOK), '--no-browser', f'--port={port}',
            '--Voila.ip=127.0.0.1', '--show_tracebacks=True']
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 

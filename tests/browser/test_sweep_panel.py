@@ -8,17 +8,10 @@ Prints one line per check and a last line `browser: N passed, M failed`.
 
 usage: python tests/browser/test_sweep_panel.py [--screenshot PATH] [--chromium PATH] [--keep-log]
 """
-import os, subprocess, sys, time
+import sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_composer import ROOT, HERE
-
-def start_voila(port: int, log):
-    env = {**os.environ, 'PYTHONPATH': f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
-           'OMP_NUM_THREADS': '1', 'MPLBACKEND': 'Agg'}
-    cmd = [sys.executable, '-m', 'voila', str(HERE / 'sweep_panel.ipynb'), '--no-browser', f'--port={port}',
-           '--Voila.ip=127.0.0.1', '--show_tracebacks=True']
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 def wait_for(page, fn, timeout: float = 90) -> bool:
     end = time.monotonic() + timeout
@@ -50,7 +43,7 @@ def drive(page, check, screenshot: Path):
 
 if __name__ == '__main__':
     import test_composer as T          # the same server, browser and checks; this panel's notebook and steps
-    T.start_voila, T.drive = start_voila, drive
+    T.NOTEBOOK, T.drive = HERE / 'sweep_panel.ipynb', drive
     if not any(a.startswith('--screenshot') for a in sys.argv[1:]):
         sys.argv += ['--screenshot', str(ROOT / 'docs' / 'images' / 'sweep_panel.png')]
     sys.exit(T.main())
